@@ -83,6 +83,9 @@ class Offence:
     kind: str  # "criminal" | "administrative"
     score: float
     evidence: tuple[Evidence, ...] = ()
+    # Threshold check of the facts against this offence: True met, False below, None unknown.
+    criminal: bool | None = None
+    reasons: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -90,6 +93,8 @@ class Offence:
             "kind": self.kind,
             "score": round(float(self.score), 4),
             "evidence": [e.to_dict() for e in self.evidence],
+            "criminal": self.criminal,
+            "reasons": list(self.reasons),
         }
 
 
@@ -115,6 +120,8 @@ class Facts:
     times: int | None = None  # number of incidents described (多次 -> 3)
     flags: tuple[str, ...] = ()  # 入户, 扒窃, 携带凶器, 电信网络, 醉驾, 多次 …
     blood_alcohol: float | None = None  # mg/100ml
+    detention_hours: float | None = None
+    people: int | None = None  # number of victims / depositors described
     incident_date: date | None = None
     evidence: tuple[Evidence, ...] = ()
 
@@ -126,6 +133,8 @@ class Facts:
             "times": self.times,
             "flags": list(self.flags),
             "blood_alcohol": self.blood_alcohol,
+            "detention_hours": self.detention_hours,
+            "people": self.people,
             "incident_date": _iso(self.incident_date),
             "evidence": [e.to_dict() for e in self.evidence],
         }

@@ -1,0 +1,60 @@
+"""The public entry points: ``load``, ``extract``, ``extract_many``."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+from clue_miner.extract.pipeline import Pipeline
+from clue_miner.types import Extraction
+
+_lock = threading.Lock()
+_default: Pipeline | None = None
+
+
+def load(
+    *,
+    province: str | None = None,
+    thresholds: str | Path | None = None,
+    batch_size: int = 64,
+) -> Pipeline:
+    """A pipeline with the default components (rules, offence and category detectors).
+
+    ``thresholds`` is a CSV that overrides rows of the shipped threshold table; ``province``
+    picks provincial values (浙江, 北京 …) where the table has them.
+    """
+    from clue_miner.knowledge.thresholds import Thresholds, default_thresholds
+
+    table = Thresholds.load(thresholds) if thresholds is not None else default_thresholds()
+    return Pipeline(thresholds=table, province=province, batch_size=batch_size)
+
+
+def _pipeline() -> Pipeline:
+    global _default
+    if _default is None:
+        with _lock:
+            if _default is None:
+                _default = load()
+    return _default
+
+
+def extract(text: str, received_at: datetime | date | str | None = None) -> Extraction:
+    """Entities, offences, category and facts of one complaint text.
+
+    ``received_at`` anchors relative dates (上个月15号, 前天晚上). Offsets of every span are
+    into ``text`` exactly as given.
+    """
+    return _pipeline()(text, received_at)
+
+
+def extract_many(
+    texts: Iterable[str],
+    received_ats: Iterable[datetime | date | str | None] | None = None,
+    *,
+    batch_size: int = 64,
+    pipeline: Pipeline | None = None,
+) -> Iterator[Extraction]:
+    """Stream extractions for many texts, in order, in batches."""
+    return (pipeline or _pipeline()).pipe(texts, received_ats, batch_size=batch_size)

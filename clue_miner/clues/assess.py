@@ -1,0 +1,151 @@
+"""What crime does a complaint (plus its linked case record) describe, and does it reach the line?
+
+Combines the complaint's extraction with the structured fields of the linked case: the police's
+own recorded offence, amount and injury count as facts too (a 行政处罚 record of 盗窃 with
+amount 5000 is itself evidence of 以罚代刑).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+from clue_miner.knowledge.thresholds import Assessment, Thresholds, injury_rank
+from clue_miner.types import Extraction, Facts, Offence
+
+
+@dataclass(frozen=True, slots=True)
+class CrimeView:
+    """The offence a clue is about and the threshold verdict on the combined facts."""
+
+    offence: str | None  # canonical criminal charge
+    offence_score: float
+    source: str  # "complaint" | "case" | "none"
+    facts: Facts
+    assessment: Assessment | None
+    private: bool  # 告诉才处理: not a supervision clue when refused/withdrawn/unfiled
+    evidence_offence: Offence | None = None
+
+    @property
+    def criminal(self) -> bool | None:
+        return None if self.assessment is None else self.assessment.criminal
+
+
+@lru_cache(maxsize=1)
+def _taxonomy():  # noqa: ANN202 - optional dependency inside the package
+    try:
+        from clue_miner.knowledge.taxonomy import load_taxonomy
+
+        return load_taxonomy()
+    except ImportError:
+        return None
+
+
+def canonical_offence(text: str | None) -> str | None:
+    """A case record's offence field (盗窃案, 殴打他人, 电信诈骗 …) as a canonical name."""
+    if not text or not str(text).strip():
+        return None
+    tax = _taxonomy()
+    raw = str(text).strip()
+    if tax is not None:
+        name = tax.canonical(raw)
+        if name:
+            return name
+    for suffix in ("案件", "案", "罪"):
+        if raw.endswith(suffix) and len(raw) > len(suffix) + 1:
+            raw = raw[: -len(suffix)]
+    return raw
+
+
+def criminal_name(name: str | None) -> str | None:
+    """The criminal charge behind an offence name (殴打他人 -> 故意伤害; 盗窃 stays 盗窃)."""
+    if not name:
+        return None
+    tax = _taxonomy()
+    if tax is None:
+        return name
+    try:
+        if tax.kind(name) == "administrative":
+            return tax.escalates_to(name)
+    except (KeyError, AttributeError):
+        return name
+    return name
+
+
+def is_private(name: str | None) -> bool:
+    tax = _taxonomy()
+    if not name or tax is None:
+        return name in {"侮辱", "诽谤", "暴力干涉婚姻自由", "虐待", "侵占"}
+    return bool(tax.private_prosecution(name))
+
+
+def family(name: str | None) -> str | None:
+    tax = _taxonomy()
+    if not name:
+        return None
+    if tax is None:
+        return name
+    try:
+        return tax.family(name)
+    except (KeyError, AttributeError):
+        return name
+
+
+def merge_case_facts(facts: Facts, case: Mapping[str, Any] | None) -> Facts:
+    """Complaint facts with the case record's amount and injury added (the worse of the two)."""
+    if case is None:
+        return facts
+    amount = facts.amount
+    approx = facts.amount_approx
+    case_amount = case.get("amount")
+    if isinstance(case_amount, int | float) and case_amount == case_amount and case_amount > 0:
+        if amount is None or case_amount > amount:
+            amount, approx = float(case_amount), False
+    injury = facts.injury
+    case_injury = case.get("injury")
+    if isinstance(case_injury, str) and injury_rank(case_injury.strip()) > injury_rank(injury):
+        injury = case_injury.strip()
+    return replace(facts, amount=amount, amount_approx=approx, injury=injury)
+
+
+def _best_complaint_offence(ext: Extraction) -> tuple[str, float, Offence] | None:
+    """The complaint's strongest offence, as its criminal charge name."""
+    best: tuple[str, float, Offence] | None = None
+    for off in ext.offences:
+        name = off.name if off.kind == "criminal" else criminal_name(off.name)
+        if not name:
+            continue
+        if best is None or off.score > best[1]:
+            best = (name, off.score, off)
+    return best
+
+
+def view_crime(
+    ext: Extraction,
+    case: Mapping[str, Any] | None,
+    thresholds: Thresholds,
+    province: str | None = None,
+    facts: Facts | None = None,
+) -> CrimeView:
+    """The crime a complaint describes, checked against the threshold table with case facts added."""
+    merged = merge_case_facts(facts or ext.facts, case)
+    from_complaint = _best_complaint_offence(ext)
+    case_name = criminal_name(canonical_offence(case.get("offence"))) if case is not None else None
+    name: str | None = None
+    score = 0.0
+    source = "none"
+    off: Offence | None = None
+    if from_complaint is not None:
+        name, score, off = from_complaint
+        source = "complaint"
+        # a case record that names a related, more specific charge refines the complaint's
+        if case_name and case_name != name and family(case_name) == family(name):
+            name = case_name
+    elif case_name:
+        name, score, source = case_name, 0.5, "case"
+    if name is None:
+        return CrimeView(None, 0.0, "none", merged, None, False)
+    verdict = thresholds.assess(name, merged, province)
+    return CrimeView(name, score, source, merged, verdict, is_private(name), off)

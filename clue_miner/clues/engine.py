@@ -1,0 +1,184 @@
+"""From extractions, matches and case records to grouped, scored, explained clues."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from clue_miner.clues.assess import CrimeView, family, view_crime
+from clue_miner.clues.decide import ClueSettings, Decision, decide
+from clue_miner.clues.grouping import UnionFind, suspect_keys
+from clue_miner.knowledge.thresholds import Thresholds, province_of
+from clue_miner.types import Clue, ClueEvidence, Complaint, Extraction, Match
+
+MAX_EVIDENCE_PER_COMPLAINT = 12
+MAX_REASONS = 12
+_EVIDENCE_ENTITY_LABELS = ("PHONE", "ID_NUMBER", "BANK_CARD", "ACCOUNT", "PLATE", "INJURY")
+
+
+@dataclass
+class _Item:
+    complaint: Complaint
+    ext: Extraction
+    case: Mapping[str, Any] | None
+    match: Match | None
+    view: CrimeView
+    decision: Decision | None = None
+
+
+def find_clues(
+    complaints: Sequence[Complaint],
+    extractions: Sequence[Extraction],
+    matches: Mapping[str, Sequence[Match]],
+    cases: Mapping[str, Mapping[str, Any]],
+    thresholds: Thresholds,
+    settings: ClueSettings,
+    province: str | None = None,
+) -> list[Clue]:
+    """Clues for an archive.
+
+    ``matches`` maps complaint id -> accepted matches (best first); ``cases`` maps case id -> the
+    case record as a mapping of canonical columns. ``province`` overrides the province read
+    from each complaint's ``region``.
+    """
+    items: list[_Item] = []
+    for comp, ext in zip(complaints, extractions, strict=True):
+        ms = matches.get(comp.id) or ()
+        best = ms[0] if ms else None
+        case = cases.get(best.case_id) if best is not None else None
+        prov = province or province_of(comp.region) or province_of(case.get("region") if case else None)
+        items.append(_Item(comp, ext, case, best, view_crime(ext, case, thresholds, prov)))
+
+    _aggregate_unfiled(items, thresholds, province)
+    for it in items:
+        it.decision = decide(
+            it.view, it.ext.category.label, it.ext.category.score, it.case,
+            it.match.score if it.match is not None else 1.0, settings,
+        )
+    return _group([it for it in items if it.decision is not None])
+
+
+def _aggregate_unfiled(items: list[_Item], thresholds: Thresholds, province: str | None) -> None:
+    """Several unlinked complaints against one suspect: amounts add up, acts count (多次).
+
+    Each victim of a fraudster may have lost less than the line while the total is above it
+    (诈骗数额累计计算); three thefts by one person are 多次盗窃 whatever the amounts.
+    """
+    uf = UnionFind()
+    keyed: dict[int, set[str]] = {}
+    for i, it in enumerate(items):
+        v = it.view
+        if it.case is not None or v.offence is None or v.criminal is not False:
+            continue
+        keys = {f"{v.offence}|{k}" for k in suspect_keys(it.complaint, it.ext, family(v.offence))}
+        if keys:
+            keyed[i] = keys
+            for k in keys:
+                uf.union(("k", k), ("i", i))
+    groups: dict[Any, list[int]] = defaultdict(list)
+    for i in keyed:
+        groups[uf.find(("i", i))].append(i)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        offence = items[members[0]].view.offence
+        assert offence is not None
+        total = sum(items[i].view.facts.amount or 0.0 for i in members)
+        facts = replace(items[members[0]].view.facts, amount=total, amount_approx=False,
+                        times=max(len(members), items[members[0]].view.facts.times or 0),
+                        flags=tuple(sorted(set(items[members[0]].view.facts.flags) | {"多次"}))
+                        if len(members) >= 3 else items[members[0]].view.facts.flags)
+        for i in members:
+            it = items[i]
+            prov = province or province_of(it.complaint.region)
+            view = view_crime(it.ext, None, thresholds, prov, facts=facts)
+            if view.criminal is True and view.assessment is not None:
+                note = f"同一嫌疑人涉及{len(members)}件投诉，合并计算（累计金额{total:g}元）"
+                it.view = replace(view, assessment=replace(view.assessment,
+                                                           reasons=(note,) + view.assessment.reasons))
+
+
+def _clue_key(it: _Item) -> tuple[str, str]:
+    d = it.decision
+    assert d is not None
+    return (d.clue_type, d.case_id or "")
+
+
+def _group(items: list[_Item]) -> list[Clue]:
+    uf = UnionFind()
+    for i, it in enumerate(items):
+        d = it.decision
+        assert d is not None
+        uf.find(("i", i))
+        if d.case_id:
+            uf.union(("i", i), ("case", d.clue_type, d.case_id))
+        for key in suspect_keys(it.complaint, it.ext, family(d.offence)):
+            uf.union(("i", i), ("key", d.clue_type, key))
+    groups: dict[Any, list[int]] = defaultdict(list)
+    for i in range(len(items)):
+        groups[uf.find(("i", i))].append(i)
+    clues = [_make_clue([items[i] for i in members]) for members in groups.values()]
+    clues.sort(key=lambda c: (-c.score, c.clue_id))
+    return clues
+
+
+def _make_clue(members: list[_Item]) -> Clue:
+    decisions = [m.decision for m in members if m.decision is not None]
+    clue_type = decisions[0].clue_type
+    complaint_ids = tuple(sorted({m.complaint.id for m in members}))
+    case_ids = tuple(sorted({d.case_id for d in decisions if d.case_id}))
+    offences = Counter(d.offence for d in decisions if d.offence)
+    offence = offences.most_common(1)[0][0] if offences else None
+    reasons: list[str] = []
+    if len(complaint_ids) > 1:
+        reasons.append(f"{len(complaint_ids)}件投诉指向同一嫌疑人或同一案件，合并为一条线索")
+    for d in decisions:
+        for r in d.reasons:
+            if r not in reasons:
+                reasons.append(r)
+    score = max(d.score for d in decisions)
+    if len(complaint_ids) > 1:
+        score = min(1.0, score + 0.05 * (len(complaint_ids) - 1))
+    digest = hashlib.sha1("|".join((clue_type,) + complaint_ids).encode()).hexdigest()[:12]
+    evidence: list[ClueEvidence] = []
+    for m in members:
+        evidence.extend(_evidence(m))
+    return Clue(
+        clue_id=f"{clue_type}-{digest}",
+        clue_type=clue_type,
+        score=round(max(0.0, min(1.0, score)), 4),
+        complaint_ids=complaint_ids,
+        case_ids=case_ids,
+        offence=offence,
+        reasons=tuple(reasons[:MAX_REASONS]),
+        evidence=tuple(evidence),
+    )
+
+
+def _evidence(it: _Item) -> list[ClueEvidence]:
+    cid = it.complaint.id
+    seen: set[tuple[int, int]] = set()
+    out: list[ClueEvidence] = []
+
+    def add(label: str, text: str, start: int, end: int) -> None:
+        if (start, end) in seen or len(out) >= MAX_EVIDENCE_PER_COMPLAINT:
+            return
+        seen.add((start, end))
+        out.append(ClueEvidence(cid, label, text, start, end))
+
+    off = it.view.evidence_offence
+    if off is not None:
+        for e in off.evidence:
+            add("OFFENCE", e.text, e.start, e.end)
+    for e in it.ext.facts.evidence:
+        add(e.label, e.text, e.start, e.end)
+    for ent in it.ext.entities:
+        if ent.label == "PERSON" and ent.attrs.get("role") == "suspect":
+            add("SUSPECT", ent.text, ent.start, ent.end)
+        elif ent.label in _EVIDENCE_ENTITY_LABELS:
+            add(ent.label, ent.text, ent.start, ent.end)
+    out.sort(key=lambda e: e.start)
+    return out

@@ -1,0 +1,1 @@
+"""Evaluation against gold labels (mine outputs, and later offence and NER models)."""

@@ -1,0 +1,167 @@
+"""Legally relevant facts of one complaint, derived from its entities and cue phrases.
+
+The threshold table is applied to these: the amount involved, the worst injury, how many acts,
+aggravating circumstances (入户, 扒窃, 携带凶器 …), blood alcohol, hours of detention, number of
+victims, and the date of the incident.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from clue_miner.knowledge.thresholds import injury_rank
+from clue_miner.types import Entity, Evidence, Facts
+
+# Circumstance flags: name -> pattern over the normalised text.
+_FLAG_PATTERNS: dict[str, re.Pattern[str]] = {
+    "入户": re.compile(
+        r"入户|入室|(?:撬|砸|翻|爬)(?:开|坏|了)?(?:门|锁|窗|阳台)(?:进|入|翻)?|(?:进|闯|溜|钻)(?:入|进)?(?:我|他|她|我们)?(?:家|屋|房间|宿舍|住处)"
+        r"|(?:家里|家中|屋里|宿舍里?|房间里)(?:的[^，。]{0,12})?(?:被盗|被偷|失窃|遭窃|进了小偷|进贼)"),
+    "扒窃": re.compile(r"扒窃|扒手|掏包|掏兜|(?:包|口袋|兜|衣兜|裤兜)里的[^，。]{0,10}(?:被偷|被扒|不见了|被掏)"
+                      r"|(?:公交|地铁|车上|人群中|人多)[^，。]{0,12}(?:被偷|被扒|偷走)"),
+    "携带凶器": re.compile(r"(?:持|拿着?|带着?|携带|掏出|亮出)(?:一把|把)?(?:刀|匕首|砍刀|菜刀|水果刀|凶器|枪|铁棍|钢管|棍棒)"),
+    "醉驾": re.compile(r"醉驾|醉酒驾驶|醉酒(?:后)?开车|喝(?:醉|多)了?(?:酒)?(?:还)?(?:开车|驾车|驾驶)|酒后驾驶|酒驾"),
+    "电信网络": re.compile(r"网上|网络|微信|QQ|qq|APP|app|App|平台|网站|链接|二维码|电话(?:里|中)?(?:说|称|冒充)|短信|刷单|杀猪盘|网恋|直播"),
+    "殴打": re.compile(r"殴打|打了|打我|被打|拳打脚踢|暴打|毒打|打伤|打成"),
+    "抽头渔利": re.compile(r"抽头|抽水|抽成|收台费|台费"),
+    "聚众": re.compile(r"聚众|纠集|一伙人|一帮人|十几个人|几十个人"),
+}
+_TIMES_WORD = re.compile(r"多次|屡次|好几次|数次|反复|经常|三番五次|一而再")
+_TIMES_NUM = re.compile(r"(?:先后|前后|共|累计|总共|已经|已)?([0-9]{1,3}|[一二两三四五六七八九十]{1,3})次")
+_BAC = re.compile(
+    r"(?:血液)?(?:中)?酒精(?:含量|浓度)?(?:检测)?(?:结果)?(?:为|是|达|达到|高达)?\s*([0-9]{2,3}(?:\.[0-9]+)?)\s*"
+    r"(?:mg|毫克)\s*/\s*100\s*(?:ml|mL|毫升)")
+_HOURS = re.compile(r"(?:关|拘禁|扣押|扣留|限制|锁|控制|囚禁)[^，。；]{0,12}?([0-9]{1,3}|[一二两三四五六七八九十]{1,3})(?:个)?(小时|天|日|夜)")
+_PEOPLE = re.compile(r"([0-9]{2,6}|[一二两三四五六七八九十百千]{2,5})(?:多|余)?(?:名|个|位|户)?"
+                     r"(?:投资人|受害人|被害人|群众|老人|业主|储户|会员|人)(?:被骗|受骗|受害|投资|参与|集资|上当)")
+_TOTAL_CUE = re.compile(r"(?:共计|合计|总共|累计|一共|总计|共|总额|总金额|总计金额|损失)(?:被骗|损失|转账|转了|被盗)?(?:人民币|金额)?(?:达|为|约)?$")
+_PENALTY_CUE = re.compile(r"(?:罚款|罚了|罚金|处罚|工资|月薪|月收入|年薪|奖励|悬赏|赔偿了|退还了?|退了)(?:人民币)?$")
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _small_number(text: str) -> int | None:
+    """1–999 from digits or simple Chinese numerals (三, 十二, 二十五)."""
+    if text.isdigit():
+        return int(text)
+    if text in _CN_DIGITS:
+        return _CN_DIGITS[text]
+    if "十" in text:
+        head, _, tail = text.partition("十")
+        tens = _CN_DIGITS.get(head, 1) if head else 1
+        ones = _CN_DIGITS.get(tail, 0) if tail else 0
+        return tens * 10 + ones
+    try:
+        import cn2an
+
+        return int(cn2an.cn2an(text, "smart"))
+    except Exception:  # noqa: BLE001 - an odd numeral is simply not a count
+        return None
+
+
+def _incident_date(times: Sequence[Entity], received: date | None) -> tuple[date | None, Entity | None]:
+    """The earliest day-precise date that is not after the day the complaint was received."""
+    best: tuple[date, Entity] | None = None
+    for ent in times:
+        value = ent.value
+        if not isinstance(value, str) or len(value) < 10:
+            continue
+        try:
+            day = date.fromisoformat(value[:10])
+        except ValueError:
+            continue
+        if received is not None and day > received:
+            continue
+        if best is None or day < best[0]:
+            best = (day, ent)
+    return (best[0], best[1]) if best else (None, None)
+
+
+def _amount(text: str, money: Sequence[Entity]) -> tuple[float | None, bool, list[Entity]]:
+    """The amount involved: a total when one is stated, else the largest loss-like amount."""
+    usable: list[Entity] = []
+    for ent in money:
+        if not isinstance(ent.value, int | float) or ent.value <= 0:
+            continue
+        before = text[max(0, ent.start - 8):ent.start]
+        if _PENALTY_CUE.search(before):
+            continue
+        usable.append(ent)
+    if not usable:
+        return None, False, []
+    totals = [e for e in usable if _TOTAL_CUE.search(text[max(0, e.start - 8):e.start])]
+    pick = max(totals or usable, key=lambda e: float(e.value))
+    return float(pick.value), bool(pick.attrs.get("approx")), [pick]
+
+
+def build_facts(text: str, entities: Sequence[Entity], received_at: datetime | None = None) -> Facts:
+    """Facts from a normalised text and the entities found in it (offsets into that text)."""
+    evidence: list[Evidence] = []
+    money = [e for e in entities if e.label == "MONEY"]
+    amount, approx, used = _amount(text, money)
+    evidence.extend(Evidence("MONEY", e.text, e.start, e.end) for e in used)
+
+    injury: str | None = None
+    for ent in entities:
+        if ent.label != "INJURY" or ent.attrs.get("negated") or not ent.value:
+            continue
+        if injury_rank(ent.value) > injury_rank(injury):
+            injury = ent.value
+            evidence.append(Evidence("INJURY", ent.text, ent.start, ent.end))
+
+    flags: list[str] = []
+    for name, pattern in _FLAG_PATTERNS.items():
+        m = pattern.search(text)
+        if m:
+            flags.append(name)
+            if name not in ("电信网络", "殴打"):
+                evidence.append(Evidence("FLAG", m.group(0), m.start(), m.end()))
+
+    times: int | None = None
+    for m in _TIMES_NUM.finditer(text):
+        n = _small_number(m.group(1))
+        if n is not None and 1 < n < 1000 and (times is None or n > times):
+            times = n
+    if times is None and _TIMES_WORD.search(text):
+        times = 3
+    if times is not None and times >= 3:
+        flags.append("多次")
+
+    bac: float | None = None
+    m = _BAC.search(text)
+    if m:
+        bac = float(m.group(1))
+        evidence.append(Evidence("BAC", m.group(0), m.start(), m.end()))
+
+    hours: float | None = None
+    for m in _HOURS.finditer(text):
+        n = _small_number(m.group(1))
+        if n is None:
+            continue
+        h = float(n) * (1 if m.group(2) == "小时" else 24)
+        hours = max(hours or 0.0, h)
+
+    people: int | None = None
+    for m in _PEOPLE.finditer(text):
+        n = _small_number(m.group(1))
+        if n is not None and n > 1:
+            people = max(people or 0, n)
+
+    received = received_at.date() if received_at else None
+    day, day_ent = _incident_date([e for e in entities if e.label == "TIME"], received)
+    if day_ent is not None:
+        evidence.append(Evidence("TIME", day_ent.text, day_ent.start, day_ent.end))
+
+    return Facts(
+        amount=amount,
+        amount_approx=approx,
+        injury=injury,
+        times=times,
+        flags=tuple(flags),
+        blood_alcohol=bac,
+        detention_hours=hours,
+        people=people,
+        incident_date=day,
+        evidence=tuple(evidence),
+    )

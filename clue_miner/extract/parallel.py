@@ -1,0 +1,74 @@
+"""Run the extraction pipeline over many texts on several processes, order kept.
+
+Each worker builds its pipeline once (models load lazily, once per process). Texts travel to the
+workers in chunks; results come back without their text (the parent re-attaches it), which
+halves what crosses the process boundary.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from clue_miner.types import Extraction
+
+log = logging.getLogger(__name__)
+
+_WORKER_PIPELINE: Any = None
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _init_worker(factory: Callable[[], Any]) -> None:
+    global _WORKER_PIPELINE
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    _WORKER_PIPELINE = factory()
+
+
+def _run_chunk(chunk: tuple[list[str], list[datetime | None]]) -> list[Extraction]:
+    texts, anchors = chunk
+    out = list(_WORKER_PIPELINE.pipe(texts, anchors))
+    return [replace(e, text="") for e in out]
+
+
+def run_parallel(
+    factory: Callable[[], Any],
+    texts: Sequence[str],
+    anchors: Sequence[datetime | None],
+    workers: int,
+    chunk_size: int = 256,
+    on_progress: Callable[[int], None] | None = None,
+) -> Iterator[Extraction]:
+    """Yield one Extraction per text, in order. ``factory`` builds a pipeline (picklable)."""
+    n = len(texts)
+    if workers <= 1 or n <= chunk_size:
+        pipeline = factory()
+        done = 0
+        for start in range(0, n, chunk_size):
+            batch = list(pipeline.pipe(texts[start:start + chunk_size], anchors[start:start + chunk_size]))
+            done += len(batch)
+            if on_progress:
+                on_progress(len(batch))
+            yield from batch
+        return
+    chunks = ((list(texts[i:i + chunk_size]), list(anchors[i:i + chunk_size])) for i in range(0, n, chunk_size))
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    ctx = mp.get_context(method)
+    with ctx.Pool(processes=workers, initializer=_init_worker, initargs=(factory,)) as pool:
+        offset = 0
+        for result in pool.imap(_run_chunk, chunks, chunksize=1):
+            for j, ext in enumerate(result):
+                yield replace(ext, text=texts[offset + j])
+            offset += len(result)
+            if on_progress:
+                on_progress(len(result))

@@ -1,0 +1,103 @@
+"""Settle offence kinds and the category once the facts are known.
+
+A detector proposes 盗窃 or 故意伤害 from the words of a complaint; whether that is a crime or an
+administrative (治安) matter depends on the facts: the amount, the injury, the circumstances.
+This module applies the threshold table to each proposal and names the administrative cause
+when the facts fall short (故意伤害 with 轻微伤 -> 殴打他人, 危险驾驶 under 80 mg -> 饮酒驾驶).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import lru_cache
+
+from clue_miner.extract.components import OffenceCandidate
+from clue_miner.knowledge.thresholds import Thresholds
+from clue_miner.types import Category, Facts, Offence
+
+# Criminal charge -> the administrative cause the same conduct is when below the threshold.
+_FALLBACK_DEMOTE = {
+    "故意伤害": "殴打他人",
+    "危险驾驶": "饮酒驾驶",
+    "故意毁坏财物": "故意损毁财物",
+    "寻衅滋事": "寻衅滋事",
+    "盗窃": "盗窃",
+    "诈骗": "诈骗",
+    "抢夺": "抢夺",
+    "敲诈勒索": "敲诈勒索",
+    "赌博": "赌博",
+    "非法侵入住宅": "非法侵入住宅",
+    "非法拘禁": "非法限制人身自由",
+}
+# Unknown facts lower confidence that a crime is described (theft with no amount …).
+UNKNOWN_FACTOR = 0.6
+
+
+@lru_cache(maxsize=1)
+def _demotions() -> dict[str, str]:
+    table = dict(_FALLBACK_DEMOTE)
+    try:
+        from clue_miner.knowledge.taxonomy import load_taxonomy
+
+        tax = load_taxonomy()
+        for cause in getattr(tax, "admin_causes", lambda: [])():
+            target = tax.escalates_to(cause)
+            if target and target not in table:
+                table[target] = cause
+    except (ImportError, AttributeError):  # the taxonomy may be absent in a partial install
+        pass
+    return table
+
+
+def settle_offences(
+    candidates: Sequence[OffenceCandidate],
+    facts: Facts,
+    thresholds: Thresholds,
+    province: str | None = None,
+) -> list[Offence]:
+    """Offences with kinds settled by the facts, best first, one entry per name."""
+    out: dict[str, Offence] = {}
+    for cand in candidates:
+        if cand.kind == "administrative":
+            off = Offence(cand.name, "administrative", cand.score, cand.evidence, criminal=False)
+        else:
+            verdict = thresholds.assess(cand.name, facts, province)
+            if verdict.criminal is False:
+                cause = _demotions().get(cand.name)
+                if cause is None:
+                    # below the line and no administrative counterpart: not an offence at all
+                    # (a civil matter, e.g. 职务侵占 under the amount); keep it, flagged, low.
+                    off = Offence(cand.name, "criminal", cand.score * 0.5, cand.evidence,
+                                  criminal=False, reasons=verdict.reasons)
+                else:
+                    off = Offence(cause, "administrative", cand.score, cand.evidence,
+                                  criminal=False, reasons=verdict.reasons)
+            elif verdict.criminal is None:
+                off = Offence(cand.name, "criminal", cand.score * UNKNOWN_FACTOR, cand.evidence,
+                              criminal=None, reasons=verdict.reasons)
+            else:
+                off = Offence(cand.name, "criminal", cand.score, cand.evidence,
+                              criminal=True, reasons=verdict.reasons)
+        prev = out.get(off.name)
+        if prev is None or off.score > prev.score:
+            out[off.name] = off if prev is None else replace(off, evidence=off.evidence + prev.evidence)
+    return sorted(out.values(), key=lambda o: -o.score)
+
+
+def settle_category(offences: Sequence[Offence], proposed: Category) -> Category:
+    """Crime when a criminal offence reaches its threshold; administrative when only 治安 causes."""
+    criminal = [o for o in offences if o.kind == "criminal" and o.criminal is not False]
+    if criminal:
+        best = max(criminal, key=lambda o: o.score)
+        if best.criminal is True or proposed.label == "crime":
+            return Category("crime", max(best.score, proposed.score if proposed.label == "crime" else 0.0))
+        return Category("crime", best.score)
+    admin = [o for o in offences if o.kind == "administrative" or o.criminal is False]
+    if admin and proposed.label in ("crime", "administrative", "civic"):
+        best = max(admin, key=lambda o: o.score)
+        return Category("administrative", max(best.score, 0.5))
+    if proposed.label == "crime":
+        # the classifier saw crime words but no offence survived: fall back to civic/civil
+        return Category("civic", 1.0 - proposed.score)
+    return proposed

@@ -1,0 +1,191 @@
+"""``mine``: complaint archive + case table in, the output directory of DESIGN.md out.
+
+read -> extract (all cores) -> link (DuckDB) -> clue rules -> write. Every input row ends up in
+exactly one place: extractions.jsonl or rejected.jsonl (complaints), the linker or
+rejected.jsonl (cases).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from clue_miner import __version__
+from clue_miner.types import CLUE_TYPES, Clue, Extraction, Match
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class MineResult:
+    out_dir: Path
+    summary: dict[str, Any]
+    clues: list[Clue] = field(default_factory=list)
+
+
+def _build_pipeline(province: str | None, thresholds: str | None):  # noqa: ANN202 - picklable factory
+    from clue_miner.api import load
+
+    return load(province=province, thresholds=thresholds)
+
+
+def _summary_extractor(texts: list[str]) -> list[Extraction]:
+    """Identifiers and names in case summaries (简要案情), for blocking and comparisons."""
+    from clue_miner.extract.light import entities_only
+
+    return entities_only(texts)
+
+
+def mine(
+    complaints: str | Path,
+    cases: str | Path,
+    out: str | Path,
+    *,
+    as_of: date | None = None,
+    stall_days: int = 365,
+    workers: int | None = None,
+    complaint_map: Mapping[str, str] | None = None,
+    case_map: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    thresholds: str | Path | None = None,
+    province: str | None = None,
+    link_threshold: float | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> MineResult:
+    """Run the whole job and write ``out``. ``progress(stage, done, total)`` is called as it goes."""
+    from clue_miner.clues.decide import ClueSettings
+    from clue_miner.clues.engine import find_clues
+    from clue_miner.extract.parallel import default_workers, run_parallel
+    from clue_miner.io import JsonlWriter, read_cases, read_complaints, write_json
+    from clue_miner.knowledge.thresholds import Thresholds
+
+    as_of = as_of or date.today()
+    workers = workers or default_workers()
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    table = Thresholds.load(thresholds)  # fail early on a bad override
+    seconds: dict[str, float] = {}
+    tick = time.perf_counter()
+
+    comp = read_complaints(complaints, mapping=dict(complaint_map or {}), encoding=encoding)
+    case_table = read_cases(cases, mapping=dict(case_map or {}), encoding=encoding)
+    seconds["read"] = time.perf_counter() - tick
+    rows = comp.rows
+    log.info("read %d complaints (%d rejected), %d cases (%d rejected)",
+             len(rows), len(comp.rejected), len(case_table.frame), len(case_table.rejected))
+
+    tick = time.perf_counter()
+    future = sum(1 for c in rows if c.received_at is not None and c.received_at.date() > as_of)
+    factory = partial(_build_pipeline, province, str(thresholds) if thresholds else None)
+    extractions: list[Extraction] = []
+    done = 0
+
+    def bump(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress("extract", done, len(rows))
+
+    with JsonlWriter(out_dir / "extractions.jsonl") as writer:
+        for c, ext in zip(rows, run_parallel(factory, [c.text for c in rows], [c.received_at for c in rows],
+                                             workers, on_progress=bump), strict=True):
+            extractions.append(ext)
+            writer.write({"id": c.id, **ext.to_dict()})
+    seconds["extract"] = time.perf_counter() - tick
+
+    tick = time.perf_counter()
+    matches = _link(rows, extractions, case_table.frame, workers, link_threshold)
+    by_complaint: dict[str, list[Match]] = {}
+    with JsonlWriter(out_dir / "matches.jsonl") as writer:
+        for m in matches:
+            by_complaint.setdefault(m.complaint_id, []).append(m)
+            writer.write(m)
+    if progress:
+        progress("link", 1, 1)
+    seconds["link"] = time.perf_counter() - tick
+
+    tick = time.perf_counter()
+    wanted = {m.case_id for ms in by_complaint.values() for m in ms[:1]}
+    cases_by_id = _case_rows(case_table.frame, wanted)
+    settings = ClueSettings(as_of=as_of, stall_days=stall_days)
+    clues = find_clues(rows, extractions, by_complaint, cases_by_id, table, settings, province)
+    with JsonlWriter(out_dir / "clues.jsonl") as writer:
+        for clue in clues:
+            writer.write(clue)
+    seconds["clues"] = time.perf_counter() - tick
+
+    with JsonlWriter(out_dir / "rejected.jsonl") as writer:
+        for r in list(comp.rejected) + list(case_table.rejected):
+            writer.write(r)
+
+    counts = Counter(c.clue_type for c in clues)
+    summary = {
+        "rows_in": comp.rows_in,
+        "rows_extracted": len(extractions),
+        "rows_rejected": len(comp.rejected),
+        "cases_in": case_table.rows_in,
+        "cases_loaded": len(case_table.frame),
+        "cases_rejected": len(case_table.rejected),
+        "matches": len(matches),
+        "complaints_linked": len(by_complaint),
+        "clues": {t: counts.get(t, 0) for t in CLUE_TYPES},
+        "clues_total": len(clues),
+        "complaints_in_clues": sum(len(c.complaint_ids) for c in clues),
+        "categories": dict(Counter(e.category.label for e in extractions)),
+        "warnings": {
+            "received_at_in_future": future,
+            **{f"complaints.{k}": v for k, v in comp.warnings.items()},
+            **{f"cases.{k}": v for k, v in case_table.warnings.items()},
+        },
+        "seconds": {k: round(v, 3) for k, v in seconds.items()},
+        "as_of": as_of.isoformat(),
+        "stall_days": stall_days,
+        "workers": workers,
+        "versions": {"clue_miner": __version__, **_model_versions()},
+        "inputs": {"complaints": str(complaints), "cases": str(cases),
+                   "thresholds": str(thresholds) if thresholds else "shipped"},
+    }
+    write_json(out_dir / "summary.json", summary)
+    return MineResult(out_dir, summary, clues)
+
+
+def _link(rows, extractions, frame, workers: int, threshold: float | None) -> list[Match]:  # noqa: ANN001
+    from clue_miner.link import LinkSettings, link
+
+    settings = LinkSettings(threads=workers)
+    if threshold is not None:
+        settings.threshold = threshold
+    return link(rows, extractions, frame, settings=settings, summary_extractor=_summary_extractor)
+
+
+def _case_rows(frame, wanted: set[str]) -> dict[str, dict[str, Any]]:  # noqa: ANN001
+    if not wanted or frame is None or len(frame) == 0:
+        return {}
+    sub = frame[frame["case_id"].isin(wanted)]
+    return {str(r["case_id"]): r for r in sub.to_dict("records")}
+
+
+def _model_versions() -> dict[str, str]:
+    return {"extract": "rules-v1", "link": "duckdb-fs-v1", "clues": "rules-v1"}
+
+
+def as_date(value: str | date | datetime | None) -> date | None:
+    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+        return value  # type: ignore[return-value]
+    if isinstance(value, datetime):
+        return value.date()
+    from clue_miner.text.dates import parse_datetime
+
+    parsed = parse_datetime(value)
+    if parsed is None:
+        from clue_miner.errors import InputError
+
+        raise InputError(f"cannot read the date {value!r}", code="bad_date")
+    return parsed.date()
