@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from clue_miner.extract.rules.base import RuleContext
+from clue_miner.extract.rules.money_time import find
+
+ANCHOR = datetime(2024, 3, 15, 10, 0)
+
+
+def test_rules_money_time_entities_with_offsets():
+    text = "我于2024年3月1日在网上刷单被骗人民币5.2万元，昨晚9点又被骗了三千多元。"
+    ents = find(text, RuleContext(received_at=ANCHOR))
+    for e in ents:
+        assert text[e.start : e.end] == e.text
+        assert e.source == "rules"
+    got = [(e.label, e.text, e.value) for e in ents]
+    assert got == [
+        ("TIME", "2024年3月1日", "2024-03-01"),
+        ("MONEY", "人民币5.2万元", 52000.0),
+        ("TIME", "昨晚9点", "2024-03-14T21:00"),
+        ("MONEY", "三千多元", 3000.0),
+    ]
+    money = [e for e in ents if e.label == "MONEY"]
+    assert [e.attrs for e in money] == [{"approx": False}, {"approx": True}]
+    time = [e for e in ents if e.label == "TIME"]
+    assert time[0].attrs == {"grain": "day", "relative": False, "approx": False}
+    assert time[1].attrs == {"grain": "hour", "relative": True, "approx": False}
+
+
+def test_rules_money_time_without_anchor():
+    text = "上个月15号被骗了2万块"
+    ents = find(text, RuleContext())
+    assert [(e.label, e.text, e.value) for e in ents] == [
+        ("TIME", "上个月15号", None),
+        ("MONEY", "2万块", 20000.0),
+    ]
+    assert ents[0].attrs["relative"] is True
+
+
+def test_rules_money_time_values_are_json_friendly():
+    ents = find("2019年5月12日借给他1,200元", RuleContext(received_at=ANCHOR))
+    assert all(isinstance(e.value, float | str) for e in ents)
+    assert [e.to_dict()["value"] for e in ents] == ["2019-05-12", 1200.0]
+
+
+def test_rules_money_time_no_false_entities():
+    text = "我今年35岁，住在3号楼5楼，电话13812345678，小区有3万人。"
+    ents = find(text, RuleContext(received_at=ANCHOR))
+    assert [e.text for e in ents] == ["今年"]
+
+
+def test_rules_money_time_empty_text():
+    assert find("", RuleContext()) == []
