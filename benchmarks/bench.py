@@ -1,0 +1,120 @@
+"""Speed and accuracy of clue_miner on generated archives.
+
+    python benchmarks/bench.py                      # N = 10^4 and 10^5
+    python benchmarks/bench.py --sizes 2000 --extract-n 2000
+
+Prints, for each N: complaints per second of ``extract_many`` on one core, wall time and peak
+memory of ``clue-miner mine`` (N complaints x N cases, run as a child process so its peak RSS is
+its own), and link accuracy plus clue precision/recall per type against the generator's gold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def generate(n: int, seed: int, out: Path) -> dict:
+    from corpora.generate import main as gen_main
+
+    out.mkdir(parents=True, exist_ok=True)
+    if not (out / "gold.jsonl").exists():
+        gen_main(["--complaints", str(n), "--cases", str(n), "--seed", str(seed), "--out", str(out)])
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def bench_extract(path: Path, n: int) -> float:
+    """Complaints per second of extract_many on this process (one core), after a warm-up."""
+    import os
+
+    original = None
+    try:
+        original = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, {min(original)})
+    except (AttributeError, OSError):
+        pass
+    try:
+        return _time_extract(path, n)
+    finally:
+        if original is not None:
+            os.sched_setaffinity(0, original)  # the mine run that follows gets every core
+
+
+def _time_extract(path: Path, n: int) -> float:
+    import pandas as pd
+
+    import clue_miner
+
+    frame = pd.read_csv(path, dtype=str).head(n)
+    texts = frame["text"].fillna("").tolist()
+    anchors = frame["received_at"].tolist()
+    list(clue_miner.extract_many(texts[:64], anchors[:64]))  # load models
+    t = time.perf_counter()
+    count = sum(1 for _ in clue_miner.extract_many(texts, anchors))
+    dt = time.perf_counter() - t
+    chars = sum(len(x) for x in texts)
+    print(f"  extract_many: {count} complaints in {dt:.2f}s = {count / dt:.0f} complaints/s, "
+          f"{chars / dt / 1000:.0f}k chars/s (mean {chars / max(count, 1):.0f} chars), one core")
+    return count / dt
+
+
+def bench_mine(data: Path, out: Path, as_of: str, workers: int | None) -> dict:
+    cmd = [sys.executable, "-m", "clue_miner.cli", "mine", "--complaints", str(data / "complaints.csv"),
+           "--cases", str(data / "cases.csv"), "--out", str(out), "--as-of", as_of, "--quiet"]
+    if workers:
+        cmd += ["--workers", str(workers)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, cwd=REPO)
+    wall = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    print(f"  mine: wall {wall:.1f}s, peak RSS {max(peak, before) / 1024:.0f} MB (largest child), "
+          f"stages {summary['seconds']}")
+    return {"wall": wall, "peak_mb": max(peak, before) / 1024, "summary": summary}
+
+
+def score(data: Path, out: Path) -> dict:
+    from clue_miner.evaluate.mine_eval import score_mine
+
+    s = score_mine(data / "gold.jsonl", out).to_dict()
+    print(f"  link accuracy {s['link_accuracy']:.3f}; clues micro P {s['clues_micro']['precision']:.3f} "
+          f"R {s['clues_micro']['recall']:.3f} F1 {s['clues_micro']['f1']:.3f}; macro F1 {s['clues_macro_f1']:.3f}")
+    for kind, v in s["clues"].items():
+        print(f"    {kind:16s} P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f} (support {v['support']})")
+    print(f"  category accuracy {s['category_accuracy']}, top offence accuracy {s['offence_accuracy']}")
+    return s
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--seed", type=int, default=2024)
+    ap.add_argument("--extract-n", type=int, default=5000, help="complaints timed for extract_many")
+    ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--work", type=Path, default=REPO / "bench_out")
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    args = ap.parse_args(argv)
+    results = {}
+    for n in args.sizes:
+        print(f"N = {n}")
+        data = args.work / f"data_{n}_{args.seed}"
+        manifest = generate(n, args.seed, data)
+        rate = bench_extract(data / "complaints.csv", min(n, args.extract_n))
+        run = bench_mine(data, args.work / f"out_{n}_{args.seed}", manifest["as_of"], args.workers)
+        results[n] = {"extract_per_s": rate, "mine_wall_s": run["wall"], "mine_peak_mb": run["peak_mb"],
+                      "scores": score(data, args.work / f"out_{n}_{args.seed}")}
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

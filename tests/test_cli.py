@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from clue_miner.cli import app
+
+runner = CliRunner()
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_cli_extract_from_argument() -> None:
+    result = runner.invoke(app, ["extract", "我在网上被骗了三万元", "--compact"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["offences"][0]["name"] == "诈骗"
+
+
+def test_cli_extract_from_stdin_with_received_at() -> None:
+    result = runner.invoke(app, ["extract", "--received-at", "2024-03-15"], input="昨天晚上电动车被偷了，价值三千元")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    times = [e for e in data["entities"] if e["label"] == "TIME"]
+    assert times and times[0]["value"].startswith("2024-03-14")
+
+
+def test_cli_extract_empty_text_fails_cleanly() -> None:
+    result = runner.invoke(app, ["extract"], input="   ")
+    assert result.exit_code == 2
+    assert "empty" in result.output
+
+
+def test_cli_mine_demo_prints_counts(tmp_path: Path) -> None:
+    demo = REPO / "corpora" / "demo_zh"
+    result = runner.invoke(app, ["mine", "--complaints", str(demo / "complaints.csv"), "--cases",
+                                 str(demo / "cases.csv"), "--out", str(tmp_path / "o"), "--as-of", "2025-06-30",
+                                 "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "clues written to" in result.output and "UNFILED" in result.output
+    assert (tmp_path / "o" / "summary.json").exists()
+
+
+def test_cli_mine_missing_file_exit_code(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["mine", "--complaints", str(tmp_path / "nope.csv"), "--cases",
+                                 str(tmp_path / "nope2.csv"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "error [" in result.output
+
+
+def test_cli_mine_bad_map_option(tmp_path: Path) -> None:
+    demo = REPO / "corpora" / "demo_zh"
+    result = runner.invoke(app, ["mine", "--complaints", str(demo / "complaints.csv"), "--cases",
+                                 str(demo / "cases.csv"), "--out", str(tmp_path / "o"), "--map", "nonsense"])
+    assert result.exit_code == 2
+
+
+def test_cli_thresholds_lists_rows() -> None:
+    result = runner.invoke(app, ["thresholds", "盗窃"])
+    assert result.exit_code == 0
+    assert "入户" in result.output and "1000" in result.output

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+import clue_miner
+from clue_miner.errors import InputError
+
+
+def _check_offsets(text: str, ext) -> None:  # noqa: ANN001
+    for e in ext.entities:
+        assert text[e.start:e.end] == e.text, e
+    for o in ext.offences:
+        for ev in o.evidence:
+            assert text[ev.start:ev.end] == ev.text, ev
+    for ev in ext.facts.evidence:
+        assert text[ev.start:ev.end] == ev.text, ev
+
+
+def test_pipeline_fraud_complaint_end_to_end() -> None:
+    text = ("我叫刘科连，2024年3月5日在网上被人以刷单为名骗了五万块，对方电话138 1234 5678，"
+            "我去城南路派出所报案，派出所不予立案。")
+    ext = clue_miner.extract(text, received_at="2024-04-01")
+    _check_offsets(text, ext)
+    labels = {e.label for e in ext.entities}
+    assert {"PERSON", "TIME", "MONEY", "PHONE"} <= labels
+    assert ext.offences and ext.offences[0].name == "诈骗"
+    assert ext.offences[0].kind == "criminal" and ext.offences[0].criminal is True
+    assert ext.category.label == "crime"
+    assert ext.facts.amount == 50000
+    assert str(ext.facts.incident_date) == "2024-03-05"
+    money = next(e for e in ext.entities if e.label == "MONEY")
+    assert money.value == 50000.0
+    phone = next(e for e in ext.entities if e.label == "PHONE")
+    assert phone.value == "13812345678"
+
+
+def test_pipeline_offsets_survive_full_width_and_traditional() -> None:
+    text = "我的電動車在\u3000\u3000小區樓下被偷了，價值３０００元，電話１３９１２３４５６７８。"
+    ext = clue_miner.extract(text)
+    _check_offsets(text, ext)
+    money = [e for e in ext.entities if e.label == "MONEY"]
+    assert money and money[0].value == 3000.0
+    assert any(e.label == "PHONE" and e.value == "13912345678" for e in ext.entities)
+    assert ext.offences and ext.offences[0].name == "盗窃"
+
+
+def test_pipeline_relative_date_resolved_against_received_at() -> None:
+    text = "前天晚上我家被人撬门偷走了一台电脑"
+    ext = clue_miner.extract(text, received_at=datetime(2024, 3, 15, 10))
+    times = [e for e in ext.entities if e.label == "TIME"]
+    assert times and str(times[0].value).startswith("2024-03-13")
+    assert "入户" in ext.facts.flags
+    assert ext.offences[0].name == "盗窃" and ext.offences[0].criminal is True
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        ("我的电动车昨天在小区被偷了，价值两千多块钱", "盗窃", "criminal"),
+        ("钱包被偷了，里面有两百元", "盗窃", "administrative"),
+        ("邻居把我打成轻伤二级，经鉴定", "故意伤害", "criminal"),
+        ("邻居打了我一巴掌，轻微伤", "殴打他人", "administrative"),
+        ("他喝醉了还开车，血液酒精含量150mg/100ml", "危险驾驶", "criminal"),
+    ],
+)
+def test_pipeline_thresholds_settle_offence_kind(text: str, name: str, kind: str) -> None:
+    ext = clue_miner.extract(text)
+    assert ext.offences, text
+    assert (ext.offences[0].name, ext.offences[0].kind) == (name, kind)
+
+
+def test_pipeline_civic_complaint_has_no_offence() -> None:
+    ext = clue_miner.extract("小区门口道路坑洼不平，下雨天积水严重，希望有关部门尽快修补。")
+    assert ext.offences == ()
+    assert ext.category.label in ("civic", "civil")
+
+
+def test_pipeline_empty_and_whitespace_text() -> None:
+    for text in ("", "   \n\t"):
+        ext = clue_miner.extract(text)
+        assert ext.entities == () and ext.offences == ()
+        assert ext.to_dict()["category"]["label"] in ("civic", "civil")
+
+
+def test_pipeline_rejects_non_string() -> None:
+    with pytest.raises(InputError):
+        clue_miner.extract(12345)  # type: ignore[arg-type]
+
+
+def test_pipeline_one_megabyte_text() -> None:
+    text = ("我在网上被骗了三万元，对方电话13812345678。" + "小区环境需要改善。" * 20) * 800
+    assert len(text) > 100_000
+    ext = clue_miner.extract(text[:1_000_000])
+    assert ext.offences and ext.offences[0].name == "诈骗"
+    _check_offsets(text[:1_000_000], ext)
+
+
+def test_pipeline_extract_many_streams_in_order() -> None:
+    texts = [f"我被骗了{n}万元" for n in range(1, 6)] + ["道路积水"]
+    out = list(clue_miner.extract_many(texts, batch_size=2))
+    assert [e.text for e in out] == texts
+    assert [e.facts.amount for e in out[:5]] == [10000.0 * n for n in range(1, 6)]
+
+
+def test_pipeline_to_dict_is_json_ready() -> None:
+    import json
+
+    ext = clue_miner.extract("2024年5月1日被盗3000元", received_at="2024-05-02")
+    data = json.loads(json.dumps(ext.to_dict(), ensure_ascii=False))
+    assert set(data) >= {"entities", "offences", "category", "facts"}
