@@ -1,1 +1,49 @@
+"""Link complaints to police case records: blocking rules and comparisons as specs that generate
+SQL (splink's design), run by DuckDB.
 
+    from clue_miner.link import link, link_frames, LinkSettings
+    matches = link(complaints, extractions, cases_frame)            # list[Match]
+    result = link_frames(complaints, extractions, cases_frame)      # LinkResult(matches, stats)
+"""
+
+from __future__ import annotations
+
+from clue_miner.link.blocking import BlockingRule, default_blocking_rules
+from clue_miner.link.case_features import case_tables
+from clue_miner.link.comparisons import Comparison, ComparisonLevel, default_comparisons
+from clue_miner.link.features import SideTables, complaint_tables
+from clue_miner.link.linker import (
+    LinkResult,
+    estimate_m_tables,
+    estimate_u,
+    estimate_u_tables,
+    link,
+    link_frames,
+    link_tables,
+)
+from clue_miner.link.names import regex_summary_extractor
+from clue_miner.link.settings import DEFAULT_M_U, LinkSettings
+from clue_miner.link.sql import LinkSQL, build_link_sql
+
+__all__ = [
+    "DEFAULT_M_U",
+    "BlockingRule",
+    "Comparison",
+    "ComparisonLevel",
+    "LinkResult",
+    "LinkSQL",
+    "LinkSettings",
+    "SideTables",
+    "build_link_sql",
+    "case_tables",
+    "complaint_tables",
+    "default_blocking_rules",
+    "default_comparisons",
+    "estimate_m_tables",
+    "estimate_u",
+    "estimate_u_tables",
+    "link",
+    "link_frames",
+    "link_tables",
+    "regex_summary_extractor",
+]

@@ -1,0 +1,201 @@
+"""Link complaints to police case records (the public entry points of ``clue_miner.link``)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from clue_miner.link.blocking import BlockingRule, default_blocking_rules
+from clue_miner.link.case_features import case_tables
+from clue_miner.link.comparisons import Comparison, default_comparisons
+from clue_miner.link.features import SideTables, SummaryExtractor, complaint_tables
+from clue_miner.link.scoring import m_from_counts, u_from_counts
+from clue_miner.link.settings import LinkSettings
+from clue_miner.link.sql import build_link_sql, labelled_gamma_counts_sql, random_gamma_counts_sql
+from clue_miner.types import Complaint, Extraction, Match
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """Accepted matches (per complaint best first, complaints in input order) and run statistics.
+
+    ``stats``: complaints, cases, candidate_pairs, pairs_by_rule, blocking (per rule: keys,
+    key_pairs, skipped_keys, skipped_pairs), matches, complaints_matched, prior, threshold,
+    seconds (per stage).
+    """
+
+    matches: list[Match]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def candidate_pairs_count(self) -> int:
+        return int(self.stats.get("candidate_pairs", 0))
+
+
+def specs(settings: LinkSettings,
+          n_cases: int | None = None) -> tuple[tuple[BlockingRule, ...], tuple[Comparison, ...]]:
+    """The blocking rules and comparisons in force (the settings' own, else the defaults, with
+    identifier u scaled to ``n_cases``)."""
+    rules = tuple(settings.blocking_rules) if settings.blocking_rules else default_blocking_rules(settings)
+    comps = tuple(settings.comparisons) if settings.comparisons else default_comparisons(settings, n_cases)
+    return rules, comps
+
+
+def _empty_stats(n_c: int, n_k: int) -> dict[str, Any]:
+    return {"complaints": n_c, "cases": n_k, "candidate_pairs": 0, "pairs_by_rule": {}, "blocking": {},
+            "matches": 0, "complaints_matched": 0, "seconds": {}}
+
+
+def link_tables(complaints: SideTables, cases: SideTables, settings: LinkSettings | None = None) -> LinkResult:
+    """Link prepared feature tables (see ``features``); the lower-level entry point."""
+    from clue_miner.link.duckdb_backend import DuckDBBackend
+
+    settings = settings or LinkSettings()
+    settings.validate()
+    n_c, n_k = complaints.rows, cases.rows
+    if n_c == 0 or n_k == 0:
+        return LinkResult([], _empty_stats(n_c, n_k))
+    rules, comps = specs(settings, n_k)
+    prior_weight = settings.prior_weight(n_k)
+    plan = build_link_sql(rules, comps, prior_weight=prior_weight, threshold_weight=settings.threshold_weight,
+                          max_matches=settings.max_matches_per_complaint, margin_bits=settings.margin_bits,
+                          max_block_size=settings.max_block_size)
+    with DuckDBBackend(settings.threads, settings.memory_limit) as backend:
+        backend.load(complaints, cases)
+        out = backend.run(plan, settings.chunk_pairs)
+    table, seconds, block_rows, pair_row = out.matches, out.seconds, out.block_stats, out.pair_stats
+    stats = _empty_stats(n_c, n_k)
+    stats["candidate_pairs"] = int(pair_row[0])
+    stats["pairs_by_rule"] = {rule.name: int(pair_row[i + 1]) for i, rule in enumerate(rules)}
+    for rule_id, keys, key_pairs, skipped_keys, skipped_pairs in block_rows:
+        name = rules[rule_id].name
+        stats["blocking"][name] = {"keys": int(keys), "key_pairs": int(key_pairs or 0),
+                                   "skipped_keys": int(skipped_keys), "skipped_pairs": int(skipped_pairs or 0)}
+        if skipped_keys:  # expected for the coarse rules; for identifiers worth a look
+            cap = rules[rule_id].max_block_size or settings.max_block_size
+            level = logging.WARNING if rules[rule_id].prune else logging.INFO
+            logger.log(level, "blocking rule %s: skipped %d keys shared by more than %d records (%d pairs)",
+                       name, skipped_keys, cap, skipped_pairs)
+    matches = _matches(table, complaints, cases, comps)
+    stats["matches"] = len(matches)
+    stats["complaints_matched"] = len({m.complaint_id for m in matches})
+    stats["prior"] = settings.prior(n_k)
+    stats["threshold"] = settings.threshold
+    stats["seconds"] = {k: round(v, 3) for k, v in seconds.items()}
+    stats["scoring_chunks"] = out.chunks
+    logger.info("linked %d complaints x %d cases: %d candidate pairs, %d matches for %d complaints",
+                n_c, n_k, stats["candidate_pairs"], stats["matches"], stats["complaints_matched"])
+    return LinkResult(matches, stats)
+
+
+def _matches(table: Any, complaints: SideTables, cases: SideTables, comps: Sequence[Comparison]) -> list[Match]:
+    if table is None or table.num_rows == 0:
+        return []
+    c_ids = complaints.main.column("ext_id").to_pylist()
+    k_ids = cases.main.column("ext_id").to_pylist()
+    cols = {name: table.column(name).to_pylist() for name in ("cid", "kid", "match_probability")}
+    gammas = {c.name: table.column(f"gamma_{c.name}").to_pylist() for c in comps}
+    out = []
+    for i, (cid, kid, prob) in enumerate(zip(cols["cid"], cols["kid"], cols["match_probability"], strict=True)):
+        levels = {}
+        for comp in comps:
+            name = comp.level_name(gammas[comp.name][i])
+            if name is not None:
+                levels[comp.name] = name
+        out.append(Match(c_ids[cid], k_ids[kid], float(prob), levels))
+    return out
+
+
+def link_frames(complaints: Sequence[Complaint], extractions: Sequence[Extraction], cases: Any,
+                settings: LinkSettings | None = None,
+                summary_extractor: SummaryExtractor | None = None) -> LinkResult:
+    """Build both sides' features and link them; ``cases`` is io.read_cases' frame or CaseRecords."""
+    t0 = time.perf_counter()
+    c_tables = complaint_tables(complaints, extractions)
+    t1 = time.perf_counter()
+    k_tables = case_tables(cases, summary_extractor)
+    t2 = time.perf_counter()
+    result = link_tables(c_tables, k_tables, settings)
+    result.stats["seconds"] = {"complaint_features": round(t1 - t0, 3), "case_features": round(t2 - t1, 3),
+                               **result.stats["seconds"], "total": round(time.perf_counter() - t0, 3)}
+    return result
+
+
+def link(complaints: Sequence[Complaint], extractions: Sequence[Extraction], cases: Any,
+         settings: LinkSettings | None = None, summary_extractor: SummaryExtractor | None = None) -> list[Match]:
+    """Matches of complaints to case records, best first per complaint (see ``link_frames``)."""
+    return link_frames(complaints, extractions, cases, settings, summary_extractor).matches
+
+
+def estimate_u_tables(complaints: SideTables, cases: SideTables, settings: LinkSettings | None = None,
+                      max_pairs: int = 1_000_000, seed: int = 42) -> tuple[Comparison, ...]:
+    """Comparisons with u re-estimated from random (complaint, case) pairs of this data."""
+    from clue_miner.link.duckdb_backend import DuckDBBackend
+    from clue_miner.link.sql import derive_sql, prepare_sql
+
+    settings = settings or LinkSettings()
+    _, comps = specs(settings, cases.rows)
+    if complaints.rows == 0 or cases.rows == 0:
+        return comps
+    side = max(1, int(max_pairs**0.5))
+    n_c, n_k = min(complaints.rows, side), min(cases.rows, side)
+    if n_c < side:  # few complaints: spend the budget on cases
+        n_k = min(cases.rows, max(1, max_pairs // n_c))
+    elif n_k < side:
+        n_c = min(complaints.rows, max(1, max_pairs // n_k))
+    with DuckDBBackend(settings.threads, settings.memory_limit) as backend:
+        backend.load(complaints, cases)
+        for side in ("c", "k"):
+            backend.execute(prepare_sql(side))
+            backend.execute(derive_sql(side))
+        rows = backend.rows(random_gamma_counts_sql(comps, n_c, n_k, seed))
+    counts: dict[str, dict[int, int]] = {}
+    for comparison, gamma, n in rows:
+        counts.setdefault(comparison, {})[int(gamma)] = int(n)
+    logger.info("estimate_u: %d x %d random pairs", n_c, n_k)
+    return u_from_counts(comps, counts)
+
+
+def estimate_u(complaints: Sequence[Complaint], extractions: Sequence[Extraction], cases: Any,
+               settings: LinkSettings | None = None, summary_extractor: SummaryExtractor | None = None,
+               max_pairs: int = 1_000_000, seed: int = 42) -> tuple[Comparison, ...]:
+    """splink's u estimation: pass the result as ``LinkSettings(comparisons=...)``."""
+    return estimate_u_tables(complaint_tables(complaints, extractions), case_tables(cases, summary_extractor),
+                             settings, max_pairs, seed)
+
+
+def estimate_m_tables(complaints: SideTables, cases: SideTables, matches: Sequence[tuple[str, str]],
+                      settings: LinkSettings | None = None) -> tuple[Comparison, ...]:
+    """Comparisons with m re-estimated from known matches, (complaint id, case id) pairs that
+    prosecutors confirmed (splink's estimate_m_from_pairwise_labels). Unknown ids are skipped."""
+    import pyarrow as pa
+
+    from clue_miner.link.duckdb_backend import DuckDBBackend
+    from clue_miner.link.sql import derive_sql, prepare_sql
+
+    settings = settings or LinkSettings()
+    _, comps = specs(settings, cases.rows)
+    c_pos = {v: i for i, v in enumerate(complaints.main.column("ext_id").to_pylist())}
+    k_pos = {v: i for i, v in enumerate(cases.main.column("ext_id").to_pylist())}
+    known = [(c_pos[c], k_pos[k]) for c, k in matches if c in c_pos and k in k_pos]
+    if not known:
+        return comps
+    labels = pa.table({"cid": pa.array([c for c, _ in known], pa.int32()),
+                       "kid": pa.array([k for _, k in known], pa.int32())})
+    with DuckDBBackend(settings.threads, settings.memory_limit) as backend:
+        backend.load(complaints, cases)
+        backend.con.register("labels", labels)
+        for side in ("c", "k"):
+            backend.execute(prepare_sql(side))
+            backend.execute(derive_sql(side))
+        rows = backend.rows(labelled_gamma_counts_sql(comps))
+    counts: dict[str, dict[int, int]] = {}
+    for comparison, gamma, n in rows:
+        counts.setdefault(comparison, {})[int(gamma)] = int(n)
+    logger.info("estimate_m: %d labelled matches", len(known))
+    return m_from_counts(comps, counts)
