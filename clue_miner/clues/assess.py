@@ -64,14 +64,16 @@ def criminal_name(name: str | None) -> str | None:
     if not name:
         return None
     tax = _taxonomy()
-    if tax is None:
-        return name
-    try:
-        if tax.kind(name) == "administrative":
-            return tax.escalates_to(name)
-    except (KeyError, AttributeError):
-        return name
-    return name
+    if tax is not None:
+        try:
+            if tax.kind(name) == "administrative":
+                return tax.escalates_to(name)
+            return name
+        except (KeyError, AttributeError):
+            pass
+    from clue_miner.extract.settle import escalation
+
+    return escalation().get(name, name)
 
 
 def is_private(name: str | None) -> bool:
@@ -110,16 +112,15 @@ def merge_case_facts(facts: Facts, case: Mapping[str, Any] | None) -> Facts:
     return replace(facts, amount=amount, amount_approx=approx, injury=injury)
 
 
-def _best_complaint_offence(ext: Extraction) -> tuple[str, float, Offence] | None:
-    """The complaint's strongest offence, as its criminal charge name."""
-    best: tuple[str, float, Offence] | None = None
+def _complaint_offences(ext: Extraction) -> list[tuple[str, float, Offence]]:
+    """The complaint's offences as criminal charge names, best first."""
+    out: list[tuple[str, float, Offence]] = []
     for off in ext.offences:
         name = off.name if off.kind == "criminal" else criminal_name(off.name)
-        if not name:
-            continue
-        if best is None or off.score > best[1]:
-            best = (name, off.score, off)
-    return best
+        if name:
+            out.append((name, off.score, off))
+    out.sort(key=lambda t: -t[1])
+    return out
 
 
 def view_crime(
@@ -131,18 +132,24 @@ def view_crime(
 ) -> CrimeView:
     """The crime a complaint describes, checked against the threshold table with case facts added."""
     merged = merge_case_facts(facts or ext.facts, case)
-    from_complaint = _best_complaint_offence(ext)
+    offences = _complaint_offences(ext)
     case_name = criminal_name(canonical_offence(case.get("offence"))) if case is not None else None
     name: str | None = None
     score = 0.0
     source = "none"
     off: Offence | None = None
-    if from_complaint is not None:
-        name, score, off = from_complaint
+    if offences:
+        name, score, off = offences[0]
         source = "complaint"
-        # a case record that names a related, more specific charge refines the complaint's
-        if case_name and case_name != name and family(case_name) == family(name):
-            name = case_name
+        # the police's own record picks among the complaint's offences, or refines the best one
+        # with a related, more specific charge of the same family
+        for cand in offences:
+            if case_name and cand[0] == case_name:
+                name, score, off = cand
+                break
+        else:
+            if case_name and family(case_name) == family(name):
+                name = case_name
     elif case_name:
         name, score, source = case_name, 0.5, "case"
     if name is None:

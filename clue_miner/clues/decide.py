@@ -95,7 +95,7 @@ def decide(
     base = 0.45 * view.offence_score + 0.25 * category_score + 0.30 * _crime_strength(view)
 
     if case is None:
-        if crime and category == "crime":
+        if crime and category in ("crime", "administrative"):
             reasons = _crime_reasons(view) + ["未找到与该投诉对应的公安机关案件记录"]
             return Decision("UNFILED", base, tuple(reasons), None, view.offence)
         return None
@@ -122,6 +122,11 @@ def decide(
                 return Decision("STALLED", score, reasons, case_id, view.offence)
         return None
     if not crime:
+        return None
+    # Refusals and withdrawals are questioned on what the complainant describes: a civil dispute
+    # that the police happened to record under a charge name is not a clue by itself.
+    complaint_backed = view.source == "complaint" or category in ("crime", "administrative")
+    if status in (REFUSED, WITHDRAWN, ACCEPTED) and not complaint_backed:
         return None
     if status == REFUSED:
         reasons = [link, "公安机关决定不予立案"] + _crime_reasons(view) + ["不予立案理由存疑，建议要求说明不立案理由"]

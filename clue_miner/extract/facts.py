@@ -18,7 +18,8 @@ from clue_miner.types import Entity, Evidence, Facts
 _FLAG_PATTERNS: dict[str, re.Pattern[str]] = {
     "入户": re.compile(
         r"入户|入室|(?:撬|砸|翻|爬)(?:开|坏|了)?(?:门|锁|窗|阳台)(?:进|入|翻)?|(?:进|闯|溜|钻)(?:入|进)?(?:我|他|她|我们)?(?:家|屋|房间|宿舍|住处)"
-        r"|(?:家里|家中|屋里|宿舍里?|房间里)(?:的[^，。]{0,12})?(?:被盗|被偷|失窃|遭窃|进了小偷|进贼)"),
+        r"|(?:家里|家中|屋里|宿舍里?|房间里|店里|店铺里?)(?:的[^，。]{0,12})?(?:被盗|被偷|失窃|遭窃|进了?(?:小偷|贼|人))"
+        r"|(?:撬|打开|弄开|技术开锁|开锁)[^，。]{0,6}(?:门|锁)[^，。]{0,8}(?:偷|盗|拿走|没了|不见)"),
     "扒窃": re.compile(r"扒窃|扒手|掏包|掏兜|(?:包|口袋|兜|衣兜|裤兜)里的[^，。]{0,10}(?:被偷|被扒|不见了|被掏)"
                       r"|(?:公交|地铁|车上|人群中|人多)[^，。]{0,12}(?:被偷|被扒|偷走)"),
     "携带凶器": re.compile(r"(?:持|拿着?|带着?|携带|掏出|亮出)(?:一把|把)?(?:刀|匕首|砍刀|菜刀|水果刀|凶器|枪|铁棍|钢管|棍棒)"),
@@ -31,8 +32,9 @@ _FLAG_PATTERNS: dict[str, re.Pattern[str]] = {
 _TIMES_WORD = re.compile(r"多次|屡次|好几次|数次|反复|经常|三番五次|一而再")
 _TIMES_NUM = re.compile(r"(?:先后|前后|共|累计|总共|已经|已)?([0-9]{1,3}|[一二两三四五六七八九十]{1,3})次")
 _BAC = re.compile(
-    r"(?:血液)?(?:中)?酒精(?:含量|浓度)?(?:检测)?(?:结果)?(?:为|是|达|达到|高达)?\s*([0-9]{2,3}(?:\.[0-9]+)?)\s*"
-    r"(?:mg|毫克)\s*/\s*100\s*(?:ml|mL|毫升)")
+    r"([0-9]{2,3}(?:\.[0-9]+)?)\s*(?:mg|毫克)\s*(?:/|每)\s*100\s*(?:ml|mL|毫升)"
+    r"|每(?:百|100)\s*(?:ml|mL|毫升)[^0-9，。]{0,4}([0-9]{2,3}(?:\.[0-9]+)?)\s*(?:mg|毫克)")
+_INJURED_COUNT = re.compile(r"(?:打伤|致伤|致使|造成|导致)了?([0-9]|[一二两三四五六七八九十])(?:个|名|位)?人")
 _HOURS = re.compile(r"(?:关|拘禁|扣押|扣留|限制|锁|控制|囚禁)[^，。；]{0,12}?([0-9]{1,3}|[一二两三四五六七八九十]{1,3})(?:个)?(小时|天|日|夜)")
 _PEOPLE_WORD = r"(?:投资人|受害人|被害人|受害群众|群众|老人|业主|储户|会员|客户|职工|工人|人)"
 _PEOPLE = re.compile(
@@ -116,6 +118,10 @@ def build_facts(text: str, entities: Sequence[Entity], received_at: datetime | N
             evidence.append(Evidence("INJURY", ent.text, ent.start, ent.end))
 
     flags: list[str] = []
+    if injury == "轻微伤":
+        hurt = [_small_number(m.group(1)) for m in _INJURED_COUNT.finditer(text)]
+        if any(n is not None and n >= 2 for n in hurt):
+            flags.append("多人轻微伤")
     for name, pattern in _FLAG_PATTERNS.items():
         m = pattern.search(text)
         if m:
@@ -136,7 +142,7 @@ def build_facts(text: str, entities: Sequence[Entity], received_at: datetime | N
     bac: float | None = None
     m = _BAC.search(text)
     if m:
-        bac = float(m.group(1))
+        bac = float(m.group(1) or m.group(2))
         evidence.append(Evidence("BAC", m.group(0), m.start(), m.end()))
 
     hours: float | None = None
