@@ -155,4 +155,7 @@ def view_crime(
     if name is None:
         return CrimeView(None, 0.0, "none", merged, None, False)
     verdict = thresholds.assess(name, merged, province)
+    if off is not None and off.kind == "administrative" and not verdict.has_standard:
+        # the extraction named an administrative cause (吸毒 …) and no threshold says more
+        verdict = replace(verdict, criminal=False, reasons=off.reasons or ("按治安案件处理的行为",))
     return CrimeView(name, score, source, merged, verdict, is_private(name), off)
