@@ -5,10 +5,15 @@ gold and predicted sets; an empty prediction scores 0), top-1 accuracy (best off
 micro and macro F1 (macro over gold charges), coverage (share of cases with any prediction).
 Real board messages (unlabelled): offence distribution, share given a criminal offence, and a
 sample of flagged messages so that a person can judge precision. Speed: texts per second.
+A synthetic archive (``corpora/generate.py``, gold labels): the full ``extract_many`` pipeline,
+category accuracy, top-offence accuracy (gold: the administrative cause when below threshold),
+offence recall / precision on gold-crime complaints, and the commonest errors.
 
     .venv/bin/python benchmarks/offence_rules_eval.py                  # dev + lawbench + board
     .venv/bin/python benchmarks/offence_rules_eval.py --split train --tune
     .venv/bin/python benchmarks/offence_rules_eval.py --errors 20      # worst charges on --split
+    .venv/bin/python corpora/generate.py --complaints 2000 --cases 1500 --seed 101 --out /tmp/offdev
+    .venv/bin/python benchmarks/offence_rules_eval.py --split none --no-board --synth /tmp/offdev
 
 Reads ``../shared/data`` (or ``--data``); prints results (this is a benchmark, not a test).
 """
@@ -184,6 +189,48 @@ def speed(rules: OffenceRules, texts: list[str]) -> None:
           f"({chars / len(sample):.0f} chars/text, one core)")
 
 
+def synth_report(path: Path, errors: int) -> dict[str, float]:
+    """Pipeline accuracy on a synthetic archive written by ``corpora/generate.py`` (CSV or JSONL)."""
+    import csv
+
+    import clue_miner
+
+    table = path / "complaints.csv"
+    if table.exists():
+        with table.open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    else:
+        with (path / "complaints.jsonl").open(encoding="utf-8-sig") as fh:
+            rows = [json.loads(line) for line in fh]
+    with (path / "gold.jsonl").open(encoding="utf-8") as fh:
+        gold = {g["id"]: g for g in map(json.loads, fh)}
+    t0 = time.perf_counter()
+    found = list(clue_miner.extract_many([r["text"] for r in rows], [r.get("received_at") or None for r in rows]))
+    dt = time.perf_counter() - t0
+    n = len(rows) or 1
+    cat_ok = top_ok = tp = fp = fn = 0
+    confusions: Counter[tuple[str, str, str, str]] = Counter()
+    for row, ex in zip(rows, found, strict=True):
+        g = gold[row["id"]]
+        top = ex.offences[0].name if ex.offences else None
+        cat_ok += ex.category.label == g["category"]
+        top_ok += top == g["offence"]
+        if g["category"] == "crime":
+            crim = {o.name for o in ex.offences if o.kind == "criminal"}
+            tp += g["offence"] in crim
+            fn += g["offence"] not in crim
+            fp += len(crim - {g["offence"]})
+        if top != g["offence"] or ex.category.label != g["category"]:
+            confusions[(str(g["offence"]), g["category"], str(top), ex.category.label)] += 1
+    out = {"complaints": len(rows), "category_acc": cat_ok / n, "top_offence_acc": top_ok / n,
+           "crime_recall": tp / (tp + fn) if tp + fn else 0.0, "crime_precision": tp / (tp + fp) if tp + fp else 0.0}
+    print(f"== synthetic {path}: " + ", ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}"
+                                               for k, v in out.items()) + f" ({len(rows) / dt:.0f} complaints/s)")
+    for (go, gc, po, pc), c in confusions.most_common(errors):
+        print(f"  {c:4d}  gold {go}/{gc} -> {po}/{pc}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description="Evaluate OffenceRules on CAIL and the board messages")
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -193,6 +240,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--sample", type=int, default=30, help="board messages to print")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-board", action="store_true")
+    ap.add_argument("--synth", type=Path, nargs="*", default=[], help="synthetic archive directories (gold.jsonl)")
     args = ap.parse_args(argv)
 
     rules = OffenceRules()
@@ -205,6 +253,8 @@ def main(argv: list[str] | None = None) -> None:
                                              for k, v in m.items()))
         if args.errors:
             per_charge_errors(gold, predict_names(rules, texts), args.errors)
+    for path in args.synth:
+        synth_report(path, args.errors or 10)
     if not args.no_board:
         rows = load_board(args.data)
         board_report(rules, rows, args.sample, args.seed)

@@ -35,6 +35,15 @@ CASES = [
     ("咨询户口迁移需要什么材料", "civic"),
     ("早晚高峰道路拥堵严重", "civic"),
     ("我不是被骗只是咨询一下政策", "civic"),
+    # a crime told in civil words (rent, deposit, contract) is still a crime
+    ("交了半年房租和押金八千元，二房东收了钱就联系不上了", "crime"),
+    ("签了加盟合同付了十万元加盟费，之后对方公司人去楼空", "crime"),
+    ("有人冒充房东收了我的租金和押金，现在电话关机了", "crime"),
+    ("和朋友合伙做生意，我出资五万，他说钱都亏了，账目也对不上", "civil"),
+    ("买的二手车是泡水车，商家不给退", "civil"),
+    ("离职两个月了，最后一个月工资还没结清", "civil"),
+    ("店里办的储值卡还有两千块余额，店铺转让后新老板不认", "civil"),
+    ("开发商逾期交房一年多了，工地也停工了", "civic"),
 ]
 
 
@@ -66,3 +75,10 @@ def test_extract_category_empty_text(rules: tuple[OffenceRules, CategoryRules]) 
     _, category = rules
     (cat,) = category.predict([""], [[]])
     assert cat.label == "civic"
+
+
+def test_extract_category_civil_words_do_not_hide_a_crime(rules: tuple[OffenceRules, CategoryRules]) -> None:
+    offence, category = rules
+    text = "租房时交给中介押金和三个月房租共六千元，签了合同，后来他人就跑了，押金也要不回来"
+    (scores,) = category.predict_scores([text], offence.predict([text]))
+    assert max(scores, key=lambda k: scores[k]) == "crime", scores

@@ -187,3 +187,31 @@ def test_knowledge_taxonomy_builder_rebuild_matches(tmp_path: Path) -> None:
     out = tmp_path / "charges.json"
     _builder().main(["--data", str(data), "--out", str(out)])
     assert out.read_text(encoding="utf-8") == DEFAULT_PATH.read_text(encoding="utf-8")
+
+
+def test_knowledge_taxonomy_detention_admin_cause(tax: Taxonomy) -> None:
+    assert tax.kind("非法限制人身自由") == "administrative"
+    assert tax.escalates_to("非法限制人身自由") == "非法拘禁"
+    assert tax.canonical("非法限制他人人身自由") == "非法限制人身自由"
+    assert tax.kind("非法拘禁") == "criminal"
+    assert tax.family("非法限制人身自由") == "detention"
+
+
+def test_knowledge_taxonomy_patterns_checked_against_taxonomy(tmp_path: Path) -> None:
+    b = _builder()
+    built = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+    shipped = DEFAULT_PATH.with_name("offence_patterns.json")
+    assert b.check_patterns(built, shipped) == []
+    bad = {"defs": {"X": "(?:车|钱包)"}, "patterns": [
+        {"id": "a", "offence": "偷自行车", "kind": "criminal", "anchors": ["不见"], "regex": "{X}不见了", "weight": 0.5},
+        {"id": "b", "offence": "盗窃", "kind": "criminal", "anchors": [], "regex": "{X}不见了", "weight": 0.5,
+         "examples": ["手机不见了"], "counter": ["车不见了"]},
+        {"id": "c", "offence": "盗窃", "anchors": ["x"], "regex": "(", "weight": 0.5},
+        {"id": "d", "offence": "盗窃", "anchors": ["x"], "regex": "x", "dampen": {"没有这个罪": 0.5}},
+    ]}
+    path = tmp_path / "patterns.json"
+    path.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
+    problems = " | ".join(b.check_patterns(built, path))
+    for needle in ("a: unknown offence", "b: no anchors", "b: example does not match", "b: counter example matches",
+                   "c: bad regex", "d: dampens unknown offence"):
+        assert needle in problems, (needle, problems)

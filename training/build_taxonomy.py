@@ -12,6 +12,11 @@ counts are derived):
   charges added by amendments after the statute text, statute fix-ups;
 - ``clue_miner/knowledge/admin_causes.json``: administrative causes (治安管理处罚法).
 
+``clue_miner/knowledge/offence_patterns.json`` (the pattern cues of ``OffenceRules``) is not merged
+into the output; it is checked against it: every pattern must name a known offence of the right
+kind, have anchors, and compile; a pattern's ``examples`` must match it, its ``counter`` examples
+must not.
+
 Run: ``.venv/bin/python training/build_taxonomy.py [--data DIR] [--out FILE]``. The output is
 deterministic (sorted keys) so that a rebuild from the same inputs gives the same bytes.
 """
@@ -256,17 +261,63 @@ def _dedupe_aliases(charges: dict[str, dict[str, Any]]) -> None:
         entry["aliases"] = [a for a in entry["aliases"] if owner.get(a) == name]
 
 
+def check_patterns(taxonomy: dict[str, Any], path: Path) -> list[str]:
+    """Problems of the pattern cues against a built taxonomy (empty when all is well)."""
+    from clue_miner.extract.offence import expand_macros  # the same macro expansion as at run time
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    defs = data.get("defs", {})
+    known = {(n, "criminal") for n in taxonomy["charges"]} | {(n, "administrative") for n in taxonomy["admin_causes"]}
+    names = {n for n, _ in known}
+    problems: list[str] = []
+    seen: set[str] = set()
+    for spec in data.get("patterns", []):
+        pid = spec.get("id", "?")
+        if pid in seen:
+            problems.append(f"{pid}: duplicate id")
+        seen.add(pid)
+        targets = [(spec.get("offence"), spec.get("kind", "criminal"))] if spec.get("weight") else []
+        if spec.get("split"):
+            below = spec["split"]["below"]
+            targets.append((below["offence"], below.get("kind", "criminal")))
+        problems += [f"{pid}: unknown offence {t}" for t in targets if t not in known]
+        for damp in (spec.get("dampen") or {}, (spec.get("split") or {}).get("below", {}).get("dampen") or {}):
+            problems += [f"{pid}: dampens unknown offence {n}" for n in damp if n not in names]
+        if not spec.get("weight") and not spec.get("dampen"):
+            problems.append(f"{pid}: neither weight nor dampen")
+        if not spec.get("anchors"):
+            problems.append(f"{pid}: no anchors")
+        try:
+            regex = re.compile(expand_macros(spec["regex"], defs))
+        except (re.error, KeyError, ValueError) as exc:
+            problems.append(f"{pid}: bad regex ({exc})")
+            continue
+        for ex in spec.get("examples", []):
+            if not regex.search(ex.lower()):
+                problems.append(f"{pid}: example does not match: {ex}")
+            elif not any(a.lower() in ex.lower() for a in spec.get("anchors", [])):
+                problems.append(f"{pid}: no anchor in example: {ex}")
+        problems += [f"{pid}: counter example matches: {ex}" for ex in spec.get("counter", []) if regex.search(ex.lower())]
+    return problems
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data directory")
     ap.add_argument("--lexicon", type=Path, default=KNOWLEDGE / "offence_cues.json")
     ap.add_argument("--admin", type=Path, default=KNOWLEDGE / "admin_causes.json")
     ap.add_argument("--out", type=Path, default=KNOWLEDGE / "charges.json")
+    ap.add_argument("--patterns", type=Path, default=KNOWLEDGE / "offence_patterns.json",
+                    help="pattern cues to check against the built taxonomy")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     lexicon = json.loads(args.lexicon.read_text(encoding="utf-8"))
     admin = json.loads(args.admin.read_text(encoding="utf-8"))["causes"]
     taxonomy = build(args.data, lexicon, admin)
+    if args.patterns.exists():
+        problems = check_patterns(taxonomy, args.patterns)
+        if problems:
+            raise SystemExit("offence_patterns.json: " + "; ".join(problems))
     text = json.dumps(taxonomy, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
     args.out.write_text(text, encoding="utf-8")
     log.info("wrote %s (%d bytes): %s", args.out, len(text.encode("utf-8")), taxonomy["counts"])

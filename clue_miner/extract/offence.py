@@ -1,4 +1,4 @@
-"""Rule/lexicon offence detection (v1): an Aho–Corasick automaton over the taxonomy's cues.
+"""Rule/lexicon offence detection (v2): an Aho–Corasick automaton over the taxonomy's cues, plus pattern cues.
 
 Every charge name, alias and cue of ``knowledge/charges.json`` is a key of one automaton, next
 to "blockers" (道德绑架, 被打扰, 伤害案例 …) that only hide the cues inside them. A text is
@@ -11,6 +11,15 @@ clause context among its hits: negation (不是诈骗, 没有被偷), hypothetic
 reports (防止被骗, 是否涉嫌, 破获…), earlier convictions (曾因盗窃被判处) lower but do not zero it.
 In a long message an offence resting on one single mention is lowered too.
 
+Pattern cues (``knowledge/offence_patterns.json``) describe how complainants tell a crime without
+naming it: a thing taken + 不见了 / 被人推走, money paid + 联系不上 / 拉黑, posing as 客服 / 民警 +
+a transfer, a threat + a demand, a person held + a duration … Each is a regex run only when one of
+its anchors (literal words, matched by the same automaton) occurs; a hit counts like a cue with
+the pattern's weight and the same clause context (怕车被偷 is hypothetical). A pattern may instead
+``dampen`` offences (没有上当 lowers 诈骗; an IOU lowers 诈骗), or ``split`` on a captured figure
+(a blood-alcohol figure under the line names 饮酒驾驶, not 危险驾驶). An offence supported by a
+pattern is a description, not a passing word: the lone-mention factor does not apply to it.
+
 Then: the criminal and administrative twins of a name merge (赌博); an administrative cause
 merges into the criminal charge it escalates to when that was found (殴打他人 + 轻伤 ->
 故意伤害); a charge absorbs the lesser or more general ones it implies (合同诈骗 > 诈骗,
@@ -21,16 +30,21 @@ pipeline applies thresholds afterwards and settles criminal vs administrative.
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from clue_miner.extract.components import OffenceCandidate
 from clue_miner.knowledge.taxonomy import ADMINISTRATIVE, CRIMINAL, Taxonomy, load_taxonomy
 from clue_miner.types import Evidence
 
-__all__ = ["LABEL", "OffenceCandidate", "OffenceRules"]
+__all__ = ["LABEL", "PATTERNS_PATH", "OffenceCandidate", "OffenceRules", "load_patterns"]
 
 LABEL = "OFFENCE_CUE"
+PATTERNS_PATH = Path(__file__).resolve().parents[1] / "knowledge" / "offence_patterns.json"
 
 # ASCII lower-case and full-width ASCII -> half-width, one char for one char (offsets kept).
 _FOLD = {i: i + 32 for i in range(ord("A"), ord("Z") + 1)}
@@ -39,9 +53,9 @@ _FOLD.update({i: (i - 0xFEE0) + (32 if 0xFF21 <= i <= 0xFF3A else 0) for i in ra
 _CLAUSE_END = re.compile(r"[。！？!?；;，,\n：:]")
 _NEG = re.compile(r"(?:不是|并非|并不是|没有|没被|未被|不存在|不属于|不涉及|并无|不构成|谈不上|算不上|排除|否认|不算|未曾|从未|没|未|无|非)[^，。]{0,2}$")
 _HYPO = re.compile(
-    r"(?:防止|谨防|防范|预防|提防|小心|警惕|以防|避免|防骗|反诈|宣传|提醒|是否|是不是|会不会|算不算|"
-    r"如果|假如|万一|若是|担心|害怕|怕被|打击|严打|专项|整治|破获|侦破|捣毁|打掉|识别|远离|举例|比如|什么是|"
-    r"如何|怎样|怎么认定|认定为|构成)"
+    r"(?:防止|谨防|防范|预防|提防|小心|警惕|以防|以免|免得|避免|防骗|反诈|宣传|提醒|是否|是不是|会不会|算不算|"
+    r"如果|假如|万一|若是|担心|(?<!可|不|哪)怕|打击|严打|专项|整治|破获|侦破|捣毁|打掉|识别|远离|举例|比如|什么是|"
+    r"如何|怎样|怎么认定|能否构成|构不构成|听说|据说|以为)"
 )
 _PRIOR_PRE = re.compile(r"(?:曾因|曾经因|曾犯|因犯|曾以|前科|刑满释放|又因)")
 _PRIOR_POST = re.compile(r"^[^，。；]{0,8}?(?:被判处|被判|判处|被劳动教养|被行政拘留|被处以|刑满|罪于|罪被)")
@@ -63,16 +77,21 @@ class OffenceRules:
     long_text, lone_factor: in a text longer than ``long_text`` characters, an offence resting on
         one single mention is multiplied by ``lone_factor`` (a passing word in a long message).
     negation, hypothetical, prior: factors applied to a hit in such a context.
+    patterns: path of the pattern cues (default ``PATTERNS_PATH``); ``use_patterns=False`` turns
+        them off (the v1 lexicon alone).
+    max_pattern_hits: at most this many matches of one pattern are looked at per text.
+    inherit: a specialised charge found on its own (合同诈骗) adds this share of its parent's
+        score (诈骗), so that it can absorb the parent.
     """
 
     name = "offence-rules"
-    version = "offence-rules-v1"
+    version = "offence-rules-v2"
 
     def __init__(
         self,
         taxonomy: Taxonomy | None = None,
         min_score: float = 0.6,
-        relative: float = 0.75,
+        relative: float = 0.7,
         max_offences: int = 3,
         name_weight: float = 0.9,
         cue_weight: float = 0.7,
@@ -85,6 +104,10 @@ class OffenceRules:
         negation: float = 0.3,
         hypothetical: float = 0.4,
         prior: float = 0.25,
+        patterns: str | Path | None = None,
+        use_patterns: bool = True,
+        max_pattern_hits: int = 3,
+        inherit: float = 0.5,
     ) -> None:
         self.taxonomy = taxonomy
         self.min_score = min_score
@@ -101,12 +124,16 @@ class OffenceRules:
         self.negation = negation
         self.hypothetical = hypothetical
         self.prior = prior
+        self.patterns = patterns
+        self.use_patterns = use_patterns
+        self.max_pattern_hits = max_pattern_hits
+        self.inherit = inherit
         self._compiled: _Compiled | None = None
 
     def get_params(self) -> dict[str, Any]:
         keys = ("taxonomy", "min_score", "relative", "max_offences", "name_weight", "cue_weight",
                 "medium_weight", "weak_weight", "weak_cap", "absorb_margin", "long_text", "lone_factor",
-                "negation", "hypothetical", "prior")
+                "negation", "hypothetical", "prior", "patterns", "use_patterns", "max_pattern_hits", "inherit")
         return {k: getattr(self, k) for k in keys}
 
     def set_params(self, **params: Any) -> OffenceRules:
@@ -123,7 +150,8 @@ class OffenceRules:
     # ------------------------------------------------------------------ compile
     def _compile(self) -> _Compiled:
         if self._compiled is None:
-            self._compiled = _Compiled(self.taxonomy or load_taxonomy(), self)
+            specs = load_patterns(self.patterns) if self.use_patterns else ()
+            self._compiled = _Compiled(self.taxonomy or load_taxonomy(), self, specs)
         return self._compiled
 
     # ------------------------------------------------------------------ predict
@@ -146,8 +174,14 @@ class OffenceRules:
 
     def _score(self, comp: _Compiled, text: str) -> dict[int, tuple[float, list[tuple[int, int, str]]]]:
         folded = text.translate(_FOLD)
-        hits = [(end - n + 1, end + 1, val) for end, (n, val) in comp.automaton.iter(folded)]
-        if not hits:
+        hits: list[tuple[int, int, tuple[tuple[int, float, bool], ...]]] = []
+        anchored: set[int] = set()
+        for end, (n, val, pids) in comp.automaton.iter(folded):
+            if pids:
+                anchored.update(pids)
+            if val is not None:
+                hits.append((end - n + 1, end + 1, val))
+        if not hits and not anchored:
             return {}
         hits.sort(key=lambda h: (h[0], h[0] - h[1]))
         # per offence: best weight per phrase, and the most favourable context factor of its
@@ -172,6 +206,10 @@ class OffenceRules:
                 sp = spans.setdefault(idx, [])
                 if len(sp) < 6 and not (weak and factor < 1.0):
                     sp.append((start, end, phrase))
+        patterned: set[int] = set()
+        damp: dict[str, float] = {}
+        for pid in sorted(anchored):
+            self._match_pattern(comp.patterns[pid], folded, text, best, factors, spans, patterned, damp)
         result: dict[int, tuple[float, list[tuple[int, int, str]]]] = {}
         for idx, per in best.items():
             miss_strong = miss_weak = 1.0
@@ -184,10 +222,50 @@ class OffenceRules:
             score = 1.0 - miss_strong * (1.0 - weak_part)
             strong_factor, weak_factor = factors[idx]
             score *= strong_factor if miss_strong < 1.0 else weak_factor
-            if len(spans[idx]) == 1 and len(text) > self.long_text:
+            if len(spans[idx]) == 1 and idx not in patterned and len(text) > self.long_text:
                 score *= self.lone_factor  # one passing mention in a long message
+            if damp:
+                score *= damp.get(comp.entries[idx][0], 1.0)
             result[idx] = (score, spans[idx])
         return result
+
+    def _match_pattern(
+        self,
+        pat: _PatternCue,
+        folded: str,
+        text: str,
+        best: dict[int, dict[str, tuple[float, bool]]],
+        factors: dict[int, list[float]],
+        spans: dict[int, list[tuple[int, int, str]]],
+        patterned: set[int],
+        damp: dict[str, float],
+    ) -> None:
+        """Add the hits of one pattern cue to the per-offence evidence (in place)."""
+        for n, m in enumerate(pat.regex.finditer(folded)):
+            if n >= self.max_pattern_hits:
+                break
+            start, end = m.span()
+            target, weight, dampen = pat.target, pat.weight, pat.dampen
+            if pat.split is not None:
+                value = next((m.group(g) for g in pat.split.groups if m.group(g)), None)
+                if value is not None and float(value) < pat.split.at:
+                    target, weight, dampen = pat.split.below, pat.split.weight, pat.split.dampen
+            for name, f in dampen:
+                damp[name] = min(f, damp.get(name, 1.0))
+            if target is None or not weight:
+                continue
+            factor = self._context(folded, start, end)
+            key = "~" + pat.pid  # one phrase per pattern: repeated hits do not add up
+            per = best.setdefault(target, {})
+            if weight > per.get(key, (0.0, False))[0]:
+                per[key] = (weight, False)
+            fac = factors.setdefault(target, [0.0, 0.0])
+            fac[0] = max(fac[0], factor)
+            sp = spans.setdefault(target, [])
+            if len(sp) < 6:
+                sp.append((start, end, text[start:end]))
+            if factor >= 1.0:
+                patterned.add(target)
 
     def _context(self, text: str, start: int, end: int) -> float:
         pre = text[max(0, start - 12):start]
@@ -211,7 +289,8 @@ class OffenceRules:
         if not found:
             return []
         # one record per name: the criminal and administrative twins of a name (赌博) merge, the
-        # kind of the better supported twin wins
+        # kind of the better supported twin wins, the criminal one when it is enough alone (the
+        # pipeline demotes it by the facts later; an administrative kind is never promoted)
         merged: dict[str, list[Any]] = {}
         for idx, (score, spans) in found.items():
             name, kind = comp.entries[idx]
@@ -219,8 +298,10 @@ class OffenceRules:
             if rec is None:
                 merged[name] = [score, kind, list(spans), score]
             else:
-                if score > rec[3] or (score == rec[3] and kind == CRIMINAL):
-                    rec[1], rec[3] = kind, score
+                crim_score = score if kind == CRIMINAL else rec[3]
+                if crim_score >= self.min_score or score > rec[3] or (score == rec[3] and kind == CRIMINAL):
+                    if kind == CRIMINAL or crim_score < self.min_score:
+                        rec[1], rec[3] = kind, score
                 rec[0] = 1.0 - (1.0 - rec[0]) * (1.0 - score)
                 rec[2].extend(spans)
         tax = comp.taxonomy
@@ -233,6 +314,13 @@ class OffenceRules:
                     tgt[0] = 1.0 - (1.0 - tgt[0]) * (1.0 - 0.5 * rec[0])
                     tgt[2].extend(rec[2])
                     break
+        # a specialised charge that is supported on its own shares the support of its parent: a
+        # contract fraud told as "paid, then they vanished" is still a fraud (合同诈骗 < 诈骗)
+        for name, rec in merged.items():
+            info = tax.get(name, rec[1])
+            parent = merged.get(info.parent) if info is not None and info.parent else None
+            if parent is not None and rec[0] >= self.min_score and parent[0] > rec[0]:
+                rec[0] = 1.0 - (1.0 - rec[0]) * (1.0 - self.inherit * parent[0])
         # a charge absorbs the lesser or more general ones it implies (合同诈骗 > 诈骗, 强奸 > 猥亵)
         # unless those have clearly more support of their own
         for name in sorted(merged, key=lambda n: -merged[n][0]):
@@ -258,10 +346,62 @@ class OffenceRules:
         return out
 
 
-class _Compiled:
-    """The automaton and entry table built from a taxonomy (internal)."""
+@dataclass(frozen=True, slots=True)
+class _Split:
+    """Choose the offence by a figure a pattern captures (blood alcohol under the line)."""
 
-    def __init__(self, taxonomy: Taxonomy, params: OffenceRules) -> None:
+    groups: tuple[str, ...]
+    at: float
+    below: int | None
+    weight: float | None
+    dampen: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _PatternCue:
+    pid: str
+    regex: re.Pattern[str]
+    target: int | None  # entry index of the offence it supports (None: dampens only)
+    weight: float | None
+    dampen: tuple[tuple[str, float], ...]
+    split: _Split | None
+
+
+_MACRO = re.compile(r"\{([A-Z][A-Z_]*)\}")
+
+
+def expand_macros(regex: str, defs: dict[str, str]) -> str:
+    """Replace ``{NAME}`` by ``defs[NAME]`` (recursively); quantifiers such as ``{0,12}`` stay."""
+    for _ in range(8):
+        new = _MACRO.sub(lambda m: defs[m.group(1)], regex)
+        if new == regex:
+            return new
+        regex = new
+    raise ValueError(f"macro expansion does not terminate: {regex[:80]!r}")
+
+
+@lru_cache(maxsize=4)
+def _load_patterns(path: str) -> tuple[dict[str, Any], ...]:
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    defs = data.get("defs", {})
+    out = []
+    for spec in data.get("patterns", ()):
+        spec = dict(spec)
+        spec["regex"] = expand_macros(spec["regex"], defs)
+        out.append(spec)
+    return tuple(out)
+
+
+def load_patterns(path: str | Path | None = None) -> tuple[dict[str, Any], ...]:
+    """The pattern cues (macros expanded), loaded once per process and path."""
+    return _load_patterns(str(Path(path) if path else PATTERNS_PATH))
+
+
+class _Compiled:
+    """The automaton, entry table and pattern cues built from a taxonomy (internal)."""
+
+    def __init__(self, taxonomy: Taxonomy, params: OffenceRules, specs: tuple[dict[str, Any], ...] = ()) -> None:
         import ahocorasick  # lazy: C extension, only needed once rules run
 
         self.taxonomy = taxonomy
@@ -270,7 +410,14 @@ class _Compiled:
         table: dict[str, dict[int, tuple[float, bool]]] = {}
         for info in taxonomy.entries():
             twin = taxonomy.get(info.name, CRIMINAL) if info.kind == ADMINISTRATIVE else None
-            taken = {info.name, *twin.aliases, *twin.cues, *twin.weak_cues} if twin else set()
+            # the criminal twin keeps the phrases it holds as name, alias or (medium) cue; a weak
+            # cue of the criminal charge (赌钱) stays a cue of the administrative cause, and so does
+            # the shared name when the criminal charge only counts it as support (赌博)
+            taken = set()
+            if twin is not None:
+                taken = {*twin.aliases, *twin.cues, *twin.medium_cues}
+                if info.name not in twin.weak_cues:
+                    taken.add(info.name)
             idx = len(self.entries)
             self.entries.append((info.name, info.kind))
             if info.absorbs:
@@ -294,15 +441,64 @@ class _Compiled:
                 slot = table.setdefault(key, {})
                 if entry[0] > slot.get(idx, (0.0, True))[0]:
                     slot[idx] = entry
+        self.patterns: list[_PatternCue] = []
+        anchors: dict[str, list[int]] = {}
+        index = {entry: i for i, entry in enumerate(self.entries)}
+        for spec in specs:
+            pid = len(self.patterns)
+            self.patterns.append(self._pattern(spec, index))
+            for word in spec["anchors"]:
+                key = word.translate(_FOLD)
+                if key and pid not in anchors.setdefault(key, []):
+                    anchors[key].append(pid)
         automaton = ahocorasick.Automaton()
         blockers = set(taxonomy.blockers)
         blockers |= {key + "例" for key in table if key.endswith("案")}  # 伤害案例 is no 伤害案
         for blocker in sorted(blockers):
             key = blocker.translate(_FOLD)
             if key not in table:  # a longer phrase that only hides the cues inside it
-                automaton.add_word(key, (len(key), ()))
+                automaton.add_word(key, (len(key), (), tuple(anchors.get(key, ()))))
         for key, slot in table.items():
             value = tuple((idx, w, weak) for idx, (w, weak) in sorted(slot.items()))
-            automaton.add_word(key, (len(key), value))
+            automaton.add_word(key, (len(key), value, tuple(anchors.get(key, ()))))
+        for key, pids in anchors.items():
+            if key not in table and key not in blockers:  # an anchor only: wakes patterns up
+                automaton.add_word(key, (len(key), None, tuple(pids)))
         automaton.make_automaton()
         self.automaton = automaton
+
+    @staticmethod
+    def _pattern(spec: dict[str, Any], index: dict[tuple[str, str], int]) -> _PatternCue:
+        pid = spec["id"]
+
+        def entry(name: str, kind: str) -> int:
+            if (name, kind) not in index:
+                raise ValueError(f"pattern {pid}: unknown offence {name!r} ({kind})")
+            return index[(name, kind)]
+
+        def dampen(d: dict[str, float] | None) -> tuple[tuple[str, float], ...]:
+            names = {n for n, _ in index}
+            for name in d or {}:
+                if name not in names:
+                    raise ValueError(f"pattern {pid}: dampens unknown offence {name!r}")
+            return tuple(sorted((d or {}).items()))
+
+        if not spec.get("anchors"):
+            raise ValueError(f"pattern {pid}: needs anchors")
+        try:
+            regex = re.compile(spec["regex"])
+        except re.error as exc:
+            raise ValueError(f"pattern {pid}: bad regex: {exc}") from exc
+        weight = spec.get("weight")
+        target = entry(spec["offence"], spec.get("kind", CRIMINAL)) if weight else None
+        split = None
+        if spec.get("split"):
+            sp = spec["split"]
+            below = sp["below"]
+            split = _Split(tuple(sp["groups"]), float(sp["at"]),
+                           entry(below["offence"], below.get("kind", CRIMINAL)),
+                           float(below.get("weight", weight or 0.0)), dampen(below.get("dampen")))
+            for g in split.groups:
+                if g not in regex.groupindex:
+                    raise ValueError(f"pattern {pid}: split group {g!r} not in regex")
+        return _PatternCue(pid, regex, target, float(weight) if weight else None, dampen(spec.get("dampen")), split)
