@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,9 @@ class TableWriter:
             _rezip_fixed(buf.getvalue(), self.path)
 
 
+_STAMP_RE = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
 def _rezip_fixed(data: bytes, path: Path) -> None:
     """Rewrite an xlsx (zip) with fixed member timestamps so that equal content gives equal bytes."""
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -111,7 +115,10 @@ def _rezip_fixed(data: bytes, path: Path) -> None:
             fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            dst.writestr(fixed, src.read(info.filename))
+            payload = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                payload = _STAMP_RE.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", payload)
+            dst.writestr(fixed, payload)
 
 
 def write_jsonl(path: Path, records: list[dict[str, Any]], mode: str = "w") -> None:
