@@ -12,6 +12,8 @@ from clue_miner.clues.assess import CrimeView
 # statuses as readers normalise them
 ACCEPTED = "受案"
 FILED = "立案"
+# statuses that mean "filed and under investigation" when a table spells them out
+FILED_LIKE = (FILED, "已立案", "侦查", "侦查中", "在侦", "立案侦查", "办理中")
 REFUSED = "不予立案"
 WITHDRAWN = "撤案"
 PENALTY = "行政处罚"
@@ -107,7 +109,7 @@ def decide(
     link = f"关联案件{case_id}（{kind or '类别不明'}，{status or '状态不明'}"
     link += f"，{last.isoformat()}）" if last else "）"
 
-    if status == FILED and kind in CRIMINAL_KINDS:
+    if status in FILED_LIKE and kind in CRIMINAL_KINDS:
         filed = _day(case.get("filed_at")) or last
         since = _day(case.get("status_at")) or filed
         if since is not None:
@@ -134,7 +136,7 @@ def decide(
     if status == WITHDRAWN and kind in CRIMINAL_KINDS:
         reasons = [link, "刑事案件已撤销"] + _crime_reasons(view) + ["撤案理由存疑"]
         return Decision("WITHDRAWN", base * match_score, tuple(reasons), case_id, view.offence)
-    if kind in ADMIN_KINDS and (status in (PENALTY, CLOSED) or _text(case.get("penalty"))):
+    if status == PENALTY or (kind in ADMIN_KINDS and (status == CLOSED or _text(case.get("penalty")))):
         penalty = _text(case.get("penalty"))
         handled = f"按行政案件处理（{penalty}）" if penalty else "按行政案件处理"
         reasons = [link, handled] + _crime_reasons(view) + ["事实已达刑事立案标准，涉嫌以罚代刑"]
