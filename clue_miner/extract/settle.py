@@ -50,6 +50,12 @@ def _demotions() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def escalation() -> dict[str, str]:
+    """Administrative cause -> the criminal charge it becomes past the threshold."""
+    return {cause: charge for charge, cause in _demotions().items()}
+
+
 def settle_offences(
     candidates: Sequence[OffenceCandidate],
     facts: Facts,
