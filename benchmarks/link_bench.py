@@ -4,9 +4,14 @@
     .venv/bin/python benchmarks/link_bench.py --n 20000 --threads 2 --thresholds 0.5,0.6,0.8
 
 Each N runs in a fresh subprocess so that peak RSS (ru_maxrss) belongs to that run alone; it
-includes the synthetic data held in memory. Accuracy is over the best match per complaint:
-precision = correct best matches / complaints given a match; recall = correct best matches /
-complaints that have a true case; false links = complaints without a case that got a match.
+includes the synthetic data held in memory. The synthetic complaints and case summaries carry
+story texts (``clue_miner.link.synthetic_text``: 80-250 characters, a long tail of proper names)
+so that the text similarity (``textsim``) costs about what it costs on the project corpus;
+``--no-text`` switches it off (the linker's setting) for comparison.
+
+Accuracy is over the best match per complaint: precision = correct best matches / complaints
+given a match; recall = correct best matches / complaints that have a true case; false links =
+complaints without a case that got a match.
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ def accuracy(matches: list, truth: dict[str, str | None]) -> dict[str, float]:
     }
 
 
-def run_one(n: int, threads: int, thresholds: list[float], seed: int) -> dict:
+def run_one(n: int, threads: int, thresholds: list[float], seed: int, text: bool = True) -> dict:
     from clue_miner.link import LinkSettings, case_tables, complaint_tables, link_tables
     from clue_miner.link.synthetic import synthesise
 
@@ -57,13 +62,14 @@ def run_one(n: int, threads: int, thresholds: list[float], seed: int) -> dict:
     out: dict = {"n": n, "threads": threads, "generate_s": round(gen_s, 2),
                  "complaint_features_s": round(t1 - t0, 2), "case_features_s": round(t2 - t1, 2), "runs": []}
     out["rss_before_link_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    base = LinkSettings(threads=threads)
+    base = LinkSettings(threads=threads, text_similarity=text)
     for th in thresholds:
         t3 = time.perf_counter()
         result = link_tables(c_tab, k_tab, replace(base, threshold=th))
         link_s = time.perf_counter() - t3
         out["runs"].append({"threshold": th, "link_s": round(link_s, 2), "stages": result.stats["seconds"],
                             "candidate_pairs": result.candidate_pairs_count,
+                            "text_pairs": result.stats.get("text_pairs", 0),
                             "pairs_by_rule": result.stats["pairs_by_rule"],
                             "skipped_keys": {k: v["skipped_keys"] for k, v in result.stats["blocking"].items()},
                             "matches": len(result.matches), **accuracy(result.matches, data.truth)})
@@ -78,17 +84,18 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--thresholds", default="0.6")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-text", action="store_true", help="switch the text similarity off")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     thresholds = [float(t) for t in args.thresholds.split(",")]
     sizes = args.n or [10_000, 100_000]
     if args.child:
         logging.basicConfig(level=logging.WARNING)
-        print(json.dumps(run_one(sizes[0], args.threads, thresholds, args.seed), ensure_ascii=False))
+        print(json.dumps(run_one(sizes[0], args.threads, thresholds, args.seed, not args.no_text), ensure_ascii=False))
         return
     for n in sizes:
         cmd = [sys.executable, __file__, "--child", "--n", str(n), "--threads", str(args.threads),
-               "--thresholds", args.thresholds, "--seed", str(args.seed)]
+               "--thresholds", args.thresholds, "--seed", str(args.seed)] + (["--no-text"] if args.no_text else [])
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             print(proc.stderr, file=sys.stderr)

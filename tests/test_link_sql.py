@@ -33,7 +33,7 @@ def test_link_sql_tiny_spec_text() -> None:
     assert "unnest(r.phones)" in k_keys and "FROM k_feat AS r" in k_keys
     assert "(c.n > 50 OR k.n > 50) AS skipped" in plan.blocks
     assert any("UPDATE c_feat SET phones" in s for s in plan.prune)
-    assert "bit_or(CAST(1 AS BIGINT) << c.rule_id)" in plan.pairs
+    assert "CAST(1 AS BIGINT) << c.rule_id AS rules" in plan.pairs and "bit_or(rules)" in plan.pairs
     assert "WHEN len(l.phones) = 0 OR len(r.phones) = 0 THEN -1" in plan.predict
     assert "WHEN list_has_any(l.phones, r.phones) THEN 0" in plan.predict
     assert "ELSE 1 END AS TINYINT) AS gamma_phone" in plan.predict
@@ -54,12 +54,12 @@ def test_link_sql_default_rules_all_present() -> None:
     plan = build_link_sql(rules, default_comparisons(settings), prior_weight=-14.0, threshold_weight=2.0,
                           max_matches=3, margin_bits=4.0, max_block_size=200)
     for i, rule in enumerate(rules):
-        assert f"/* rule {i}: {rule.name} */" in plan.keys[0]
-        assert f"/* rule {i}: {rule.name} */" in plan.keys[1]
+        where = (plan.pairs,) if rule.pair_table else plan.keys
+        assert all(f"/* rule {i}: {rule.name} */" in sql for sql in where)
     for comp in default_comparisons(settings):
         assert f"AS gamma_{comp.name}" in plan.predict
     assert {r.name for r in rules} >= {"phone", "id_number", "plate", "full_name", "partial_surname",
-                                       "family_area_day", "family_street_week"}
+                                       "family_area_day", "family_street_week", "phone_typo", "text"}
 
 
 def test_link_sql_per_rule_block_size() -> None:

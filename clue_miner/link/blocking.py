@@ -3,7 +3,11 @@
 A rule derives a list of keys from each complaint row (SQL over the alias ``l`` of the complaint
 feature table) and from each case row (alias ``r``); a complaint and a case become a candidate pair
 when they share a key of the same rule. ``sql.py`` explodes the keys into long tables, joins them on
-(rule, key) and unions the pairs of all rules, remembering which rules produced each pair.
+(rule, key) and unions the pairs of all rules, remembering which rules produced each pair. A rule
+may instead name a precomputed pair table (``pair_table``): the text rule reads ``text_pairs``,
+each complaint's most similar cases by TF-IDF cosine (``textsim``), which the backend registers.
+Keys need not be exact values: the phone_typo rule gives every mobile ten keys, each with one
+digit masked, so that numbers one digit apart meet.
 
 Key explosion is guarded by ``max_block_size``: a key shared by more complaints or more cases than
 that (a police station's landline, 王 + fraud + one month in a huge table) is skipped and
@@ -41,14 +45,18 @@ class BlockingRule:
     complaint_keys / case_keys: SQL expressions giving a VARCHAR list per row (aliases l / r).
     max_block_size: per-rule override of ``LinkSettings.max_block_size``.
     prune: feature columns from which skipped (too common) keys are removed on both sides.
+    pair_table: instead of keys, a precomputed table of candidate pairs (cid, kid) that the backend
+        registers under this name (the text similarity's top-k cases per complaint, ``textsim``);
+        its pairs are taken as they are (each complaint brings a bounded number).
     """
 
     name: str
-    complaint_keys: str
-    case_keys: str
+    complaint_keys: str = ""
+    case_keys: str = ""
     max_block_size: int | None = None
     prune: tuple[str, ...] = ()
     description: str = ""
+    pair_table: str | None = None
 
 
 def lam(var: str, body: str) -> str:
@@ -74,6 +82,16 @@ def buckets_of(days: Sequence[str], bucket: int) -> str:
     return f"list_distinct(list_transform({known}, {lam('d', f'CAST(floor(d / {bucket}) AS BIGINT)')}))"
 
 
+def mobile_masks(col: str) -> str:
+    """Typo-tolerant keys of the 11-digit mobiles in ``col``: each number with one of its last ten
+    digits replaced by '*' (ten keys a number); two numbers share a key exactly when they differ
+    in at most one digit (a transposition of two adjacent digits is two substitutions: not
+    blocked here, but compared by the phone_fuzzy levels)."""
+    sub = lam("i", "substr(x, 1, i - 1) || '*' || substr(x, i + 1)")
+    is_mobile = lam("x", "length(x) = 11 AND x[1] = '1'")
+    return f"flatten(list_transform(list_filter({col}, {is_mobile}), {lam('x', f'list_transform(range(2, 12), {sub})')}))"
+
+
 def cross_keys(lists: Sequence[str], sep: str = "|") -> str:
     """SQL for the cartesian product of several lists as ``a|b|c`` strings."""
     names = [f"k{i}" for i in range(len(lists))]
@@ -84,8 +102,12 @@ def cross_keys(lists: Sequence[str], sep: str = "|") -> str:
     return expr
 
 
+TEXT_PAIRS = "text_pairs"  # table of (cid, kid, text_sim): each complaint's most similar cases
+
+
 def default_blocking_rules(settings: LinkSettings) -> tuple[BlockingRule, ...]:
-    """The default rules: identifiers, names, and fallbacks on offence family, place and amount.
+    """The default rules: identifiers, names, and fallbacks on offence family, place and amount;
+    with ``settings.text_similarity``, also the text similarity's nearest cases.
 
     Complaint dates (incident, else received) are windowed; a case is bucketed by its accepted
     date and by its summary's incident date.
@@ -98,6 +120,9 @@ def default_blocking_rules(settings: LinkSettings) -> tuple[BlockingRule, ...]:
     no_offence = "len(l.families) = 0"
     # amounts that are not whole thousands (403, 9500, 12600 yuan) single out an incident; 5000 does not
     amount = "(CASE WHEN {a} >= 100 AND round({a}) % 1000 <> 0 THEN [CAST(round({a}) AS BIGINT)] ELSE []::BIGINT[] END)"
+    text = (BlockingRule("text", pair_table=TEXT_PAIRS,
+                         description=f"the complaint's {settings.text_top_k} most similar cases by text "
+                                     f"(TF-IDF cosine >= {settings.text_floor})"),) if settings.text_similarity else ()
     return (
         BlockingRule("phone", "l.phones", "r.phones", prune=("phones", "s_phones", "v_phones"),
                      description="a phone of the complaint is a suspect or victim phone of the case"),
@@ -109,6 +134,9 @@ def default_blocking_rules(settings: LinkSettings) -> tuple[BlockingRule, ...]:
                      description="a bank card or WeChat/QQ/Alipay account appears on both sides"),
         BlockingRule("masked_phone", "l.masked", "r.masked",
                      description="a masked complaint phone (138****1234) fits a case mobile"),
+        BlockingRule("phone_typo", mobile_masks("l.phones"), mobile_masks("r.phones"),
+                     description="a complaint mobile and a case mobile differ in one digit (keys: the "
+                                 "number with one of its last ten digits masked)"),
         BlockingRule("full_name", "list_concat(l.s_full, l.v_full)", "list_concat(r.s_full, r.v_full)",
                      description="a full person name appears on both sides (any role)"),
         BlockingRule("partial_surname", cross_keys(["l.s_psn", "l.families", c_month]),
@@ -134,4 +162,5 @@ def default_blocking_rules(settings: LinkSettings) -> tuple[BlockingRule, ...]:
                      cross_keys([amount.format(a="r.amount"), k_week]),
                      description="the same amount (>= 100 yuan, to the yuan, not whole thousands), "
                                  f"dates within ~{sw} days"),
+        *text,
     )

@@ -174,6 +174,7 @@ def case_tables(cases: Any, summary_extractor: SummaryExtractor | None = None) -
         "amount": pd.to_numeric(col("amount"), errors="coerce").astype("float64"),
         "location": location.map(clean_location),
         "region": region,
+        "text": _case_texts([col(c) for c in ("summary", "location", "suspects", "victims", "offence")]),
     })
     items = pd.concat(parts, ignore_index=True).dropna(subset=["value"])
     items = items[items["value"].astype(str).str.len() > 0].drop_duplicates(["_id", "kind", "value"])
@@ -184,6 +185,21 @@ def case_tables(cases: Any, summary_extractor: SummaryExtractor | None = None) -
         items=pa.Table.from_pandas(items[["_id", "kind", "value"]], schema=s_items, preserve_index=False),
         names=pa.Table.from_pandas(names, schema=s_names, preserve_index=False),
     )
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
+        return " ".join(_as_list(value))
+    return ""
+
+
+def _case_texts(columns: Sequence[pd.Series]) -> list[str | None]:
+    """Per case, the non-empty cells of ``columns`` joined by spaces (list cells joined too): the
+    case's side of the text similarity (``textsim``)."""
+    parts = [[_cell_text(v) for v in col] for col in columns]
+    return [" ".join(p for p in row if p) or None for row in zip(*parts, strict=True)]
 
 
 def _summary_day(value: Any) -> int | None:

@@ -114,14 +114,14 @@ def identity_comparison(settings: LinkSettings, name: str, p: str, with_ids: boo
     conditions += [
         ("phone_and_name", f"{phone} AND {same_name}"),
         ("phone", phone),
+        # phone_masks (derived in sql.py): each 11-digit mobile with one digit masked, or two
+        # adjacent digits replaced by their sorted pair; shared mask <=> Damerau-Levenshtein 1.
+        ("phone_fuzzy", f"list_has_any(l.phone_masks, r.{p}_phone_masks)"),
         # a masked complainant phone (138****1234) against the case's mobiles: ~0.4 random
         # numbers of a 10^5-row table share a masked key, so far weaker than a full number
         ("phone_masked", f"list_has_any(l.masked, r.{p}_masked)"),
         ("name_exact", f"list_has_any(l.{p}_full, r.{p}_full)"),
         ("name_pinyin", f"list_has_any(l.{p}_py, r.{p}_py)"),
-        # phone_masks (derived in sql.py): each 11-digit mobile with one digit masked, or two
-        # adjacent digits replaced by their sorted pair; shared mask <=> Damerau-Levenshtein 1.
-        ("phone_fuzzy", f"list_has_any(l.phone_masks, r.{p}_phone_masks)"),
         ("name_partial", f"list_has_any(l.{p}_psn, r.{p}_sn) OR list_has_any(l.{p}_sn, r.{p}_psn)"),
         ("name_fuzzy", f"{best_jw} >= {settings.name_fuzzy_threshold}"),
         ("null", f"len(l.{p}_sn) = 0 OR len(r.{p}_sn) = 0"),
@@ -207,8 +207,46 @@ def region_comparison(settings: LinkSettings) -> Comparison:
     ]))
 
 
+TEXT_LEVELS = (0.5, 0.3, 0.15)  # cosine thresholds of the text levels
+TEXT_BEST_GAP = 0.1  # "best": the complaint's most similar case, by at least this much
+
+
+def suspect_identified() -> str:
+    """The case's suspect is identified by the complaint: a phone (exact, one-digit typo or
+    masked), an ID number or a full name (characters or pinyin) of the suspect side agrees."""
+    return ("(list_has_any(l.phones, r.s_phones) OR list_has_any(l.ids, r.ids) OR list_has_any(l.s_full, r.s_full) "
+            "OR list_has_any(l.s_py, r.s_py) OR list_has_any(l.phone_masks, r.s_phone_masks) "
+            "OR list_has_any(l.masked, r.s_masked))")
+
+
+def text_comparison(settings: LinkSettings, n_cases: int | None = None) -> Comparison:
+    """TF-IDF cosine of the complaint's text and the case's summary, place and people
+    (``textsim``; ``p.text_sim``, computed for every candidate pair, NULL when a side has no
+    text), and whether the case is the complaint's single most similar one (``p.text_gap``: its
+    cosine minus the best cosine of the complaint with any other case). The same story told by
+    the complainant and by the police's summary; the best levels separate the complaint's own case
+    from other incidents told in the same template words.
+
+    Null (no weight) when the suspect is identified (``suspect_identified``): a serial offender's
+    cases tell one story, so given the suspect the text says little about which incident it is,
+    and adding it to the suspect's weight would link a victim to another victim's case; victim,
+    amount and date decide then."""
+    hi, mid, lo = TEXT_LEVELS
+    best = f"p.text_gap >= {TEXT_BEST_GAP}"
+    return Comparison("text", _levels(settings, "text", [
+        ("null", f"p.text_sim IS NULL OR {suspect_identified()}"),
+        (f"best_{hi}", f"p.text_sim >= {hi} AND {best}"),
+        (f"best_{mid}", f"p.text_sim >= {mid} AND {best}"),
+        (f"cosine_{hi}", f"p.text_sim >= {hi}"),
+        (f"cosine_{mid}", f"p.text_sim >= {mid}"),
+        (f"cosine_{lo}", f"p.text_sim >= {lo}"),
+        ("different", "TRUE"),
+    ], n_cases), "TF-IDF cosine of the complaint text and the case summary, place and people")
+
+
 def default_comparisons(settings: LinkSettings, n_cases: int | None = None) -> tuple[Comparison, ...]:
     """The default comparisons; ``n_cases`` scales the u of identifier levels (settings.py)."""
+    text = (text_comparison(settings, n_cases),) if settings.text_similarity else ()
     return (
         identity_comparison(settings, "suspect", "s", with_ids=True, n_cases=n_cases),
         identity_comparison(settings, "victim", "v", n_cases=n_cases),
@@ -217,6 +255,7 @@ def default_comparisons(settings: LinkSettings, n_cases: int | None = None) -> t
         offence_comparison(settings),
         date_comparison(settings),
         amount_comparison(settings),
+        *text,
         location_comparison(settings),
         region_comparison(settings),
     )

@@ -6,18 +6,24 @@ import logging
 import re
 import tempfile
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from clue_miner.errors import ConfigError
 
 if TYPE_CHECKING:
+    import numpy as np
     import pyarrow as pa
 
     from clue_miner.link.features import SideTables
     from clue_miner.link.sql import LinkSQL
 
 logger = logging.getLogger(__name__)
+
+# (complaint ids, case ids) -> {score column: value per pair} (NaN: not comparable), e.g.
+# textsim.TextScorer; the columns are sql.PAIR_SCORES
+PairScorer = Callable[["np.ndarray", "np.ndarray"], Mapping[str, "np.ndarray"]]
 
 _MEMORY = re.compile(r"^\d+(?:\.\d+)?\s*(?:[KMGT]i?B|B)$", re.IGNORECASE)
 
@@ -65,14 +71,50 @@ class DuckDBBackend:
     def execute(self, statement: str) -> None:
         self.con.execute(statement)
 
+    def register_pairs(self, name: str, cid: np.ndarray, kid: np.ndarray,
+                       scores: Mapping[str, np.ndarray] | None = None, extra: pa.Table | None = None) -> None:
+        """Register (cid, kid, ``PAIR_SCORES`` ...) as table ``name``: scores missing from
+        ``scores`` and NaN values become NULL; ``extra`` columns (same rows) go in front."""
+        import numpy as np
+        import pyarrow as pa
+
+        from clue_miner.link.sql import PAIR_SCORES
+
+        columns: dict[str, Any] = {"cid": pa.array(np.asarray(cid, np.int32)), "kid": pa.array(np.asarray(kid, np.int32))}
+        if extra is not None:
+            columns.update({c: extra.column(c) for c in extra.column_names if c not in columns})
+        for col in PAIR_SCORES:
+            given = (scores or {}).get(col)
+            values = np.full(len(cid), np.nan, np.float32) if given is None else np.asarray(given, np.float32)
+            columns[col] = pa.array(values, mask=np.isnan(values))
+        self.con.register(name, pa.table(columns))
+
+    def score_pairs(self, plan: LinkSQL, scorer: PairScorer | None, chunk_pairs: int = 2_000_000) -> None:
+        """Add the pair scores to ``pairs`` (NULL without a scorer), ``chunk_pairs`` at a time."""
+        if scorer is None:
+            self.execute(plan.null_scores)
+            return
+        create, insert, finish = plan.attach_scores
+        self.execute(create)
+        for lo, hi in self.chunks(chunk_pairs):
+            pairs = self.con.sql("SELECT cid, kid, rules FROM pairs WHERE cid >= $lo AND cid < $hi",
+                                 params={"lo": lo, "hi": hi}).to_arrow_table()
+            cid, kid = pairs.column("cid").to_numpy(), pairs.column("kid").to_numpy()
+            self.register_pairs("pair_scores", cid, kid, scorer(cid, kid), extra=pairs)
+            self.execute(insert)
+            self.con.unregister("pair_scores")
+        for statement in finish:
+            self.execute(statement)
+
     def query(self, sql: str) -> pa.Table:
         return self.con.sql(sql).to_arrow_table()
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         return self.con.sql(sql).fetchall()
 
-    def run(self, plan: LinkSQL, chunk_pairs: int = 2_000_000) -> RunOutput:
-        """Execute a plan: build pairs, read the blocking stats, score the pairs chunk by chunk."""
+    def run(self, plan: LinkSQL, chunk_pairs: int = 2_000_000, scorer: PairScorer | None = None) -> RunOutput:
+        """Execute a plan: build pairs, read the blocking stats, add the pair scores (``scorer``),
+        score the pairs chunk by chunk. Pair tables named by rules must be registered first."""
         import pyarrow as pa
 
         seconds: dict[str, float] = {}
@@ -86,11 +128,14 @@ class DuckDBBackend:
         pair_stats = self.rows(plan.pair_stats)[0]
         for statement in plan.cleanup:
             self.execute(statement)
+        t_scores = time.perf_counter()
+        self.score_pairs(plan, scorer, chunk_pairs)
         t2 = time.perf_counter()
+        seconds["pair_scores"] = t2 - t_scores
         bounds = self.chunks(chunk_pairs)
         tables = [self.con.sql(plan.predict, params={"lo": lo, "hi": hi}).to_arrow_table() for lo, hi in bounds]
         t3 = time.perf_counter()
-        seconds.update(prepare=t1 - t0, blocking=t2 - t1, scoring=t3 - t2)
+        seconds.update(prepare=t1 - t0, blocking=t_scores - t1, scoring=t3 - t2)
         logger.debug("scored %d pairs in %d chunks", pair_stats[0], len(bounds))
         matches = pa.concat_tables(tables) if tables else None
         return RunOutput(matches, seconds, block_stats, pair_stats, len(bounds))

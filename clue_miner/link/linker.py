@@ -1,4 +1,10 @@
-"""Link complaints to police case records (the public entry points of ``clue_miner.link``)."""
+"""Link complaints to police case records (the public entry points of ``clue_miner.link``).
+
+A run: feature tables of both sides (``features``, ``case_features``) -> the text index and each
+complaint's nearest cases (``textsim``; with ``LinkSettings.text_similarity``) -> the generated
+SQL (``sql``) run by the backend, which unions the keyed blocking rules with the text rule's pair
+table, asks the text scorer for the cosine of every candidate pair, and scores the pairs.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +12,20 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from clue_miner.link.blocking import BlockingRule, default_blocking_rules
+from clue_miner.link.blocking import TEXT_PAIRS, BlockingRule, default_blocking_rules
 from clue_miner.link.case_features import case_tables
 from clue_miner.link.comparisons import Comparison, default_comparisons
 from clue_miner.link.features import SideTables, SummaryExtractor, complaint_tables
 from clue_miner.link.scoring import m_from_counts, u_from_counts
 from clue_miner.link.settings import LinkSettings
-from clue_miner.link.sql import build_link_sql, labelled_gamma_counts_sql, random_gamma_counts_sql
+from clue_miner.link.sql import build_link_sql, gamma_counts_sql
+from clue_miner.link.textsim import TextIndex, TextScorer, fit_text_index
 from clue_miner.types import Complaint, Extraction, Match
+
+if TYPE_CHECKING:
+    from clue_miner.link.duckdb_backend import DuckDBBackend
 
 logger = logging.getLogger(__name__)
 
@@ -24,9 +34,10 @@ logger = logging.getLogger(__name__)
 class LinkResult:
     """Accepted matches (per complaint best first, complaints in input order) and run statistics.
 
-    ``stats``: complaints, cases, candidate_pairs, pairs_by_rule, blocking (per rule: keys,
-    key_pairs, skipped_keys, skipped_pairs), matches, complaints_matched, prior, threshold,
-    seconds (per stage).
+    ``stats``: complaints, cases, candidate_pairs, pairs_by_rule, blocking (per keyed rule: keys,
+    key_pairs, skipped_keys, skipped_pairs), text_pairs (the text rule's pairs), matches,
+    complaints_matched, prior, threshold, seconds (per stage: text = fitting the text index and
+    finding each complaint's nearest cases, pair_scores = the text scores of all candidate pairs).
     """
 
     matches: list[Match]
@@ -44,6 +55,41 @@ def specs(settings: LinkSettings,
     rules = tuple(settings.blocking_rules) if settings.blocking_rules else default_blocking_rules(settings)
     comps = tuple(settings.comparisons) if settings.comparisons else default_comparisons(settings, n_cases)
     return rules, comps
+
+
+def text_index(complaints: SideTables, cases: SideTables, settings: LinkSettings) -> TextIndex | None:
+    """The text similarity index of both sides (None when switched off or a side has no text)."""
+    if not settings.text_similarity:
+        return None
+    c_texts, k_texts = complaints.texts(), cases.texts()
+    if c_texts is None or k_texts is None:
+        return None
+    try:
+        return fit_text_index(c_texts, k_texts, max_df=settings.text_max_df)
+    except ImportError as err:  # scikit-learn / scipy missing: link without text evidence
+        logger.warning("text similarity off: %s", err)
+        return None
+
+
+def text_scorer(complaints: SideTables, cases: SideTables, settings: LinkSettings) -> TextScorer | None:
+    """The text index and each complaint's nearest cases (None without text evidence)."""
+    index = text_index(complaints, cases, settings)
+    if index is None:
+        return None
+    return TextScorer(index, index.neighbours(settings.text_top_k, settings.text_floor))
+
+
+def _register_text_pairs(backend: DuckDBBackend, scorer: TextScorer | None) -> int:
+    """Register each complaint's nearest cases as ``TEXT_PAIRS`` (empty without a scorer)."""
+    import numpy as np
+
+    if scorer is None:
+        empty = np.zeros(0, np.int32)
+        backend.register_pairs(TEXT_PAIRS, empty, empty)
+        return 0
+    near = scorer.neighbours
+    backend.register_pairs(TEXT_PAIRS, near.cid, near.kid, {"text_sim": near.sim})
+    return len(near.cid)
 
 
 def _empty_stats(n_c: int, n_k: int) -> dict[str, Any]:
@@ -65,10 +111,16 @@ def link_tables(complaints: SideTables, cases: SideTables, settings: LinkSetting
     plan = build_link_sql(rules, comps, prior_weight=prior_weight, threshold_weight=settings.threshold_weight,
                           max_matches=settings.max_matches_per_complaint, margin_bits=settings.margin_bits,
                           max_block_size=settings.max_block_size)
+    t0 = time.perf_counter()
+    scorer = text_scorer(complaints, cases, settings)
+    t1 = time.perf_counter()
     with DuckDBBackend(settings.threads, settings.memory_limit) as backend:
         backend.load(complaints, cases)
-        out = backend.run(plan, settings.chunk_pairs)
-    table, seconds, block_rows, pair_row = out.matches, out.seconds, out.block_stats, out.pair_stats
+        n_text = _register_text_pairs(backend, scorer)
+        out = backend.run(plan, settings.chunk_pairs, scorer)
+    del scorer
+    table, block_rows, pair_row = out.matches, out.block_stats, out.pair_stats
+    seconds = {"text": t1 - t0, **out.seconds}
     stats = _empty_stats(n_c, n_k)
     stats["candidate_pairs"] = int(pair_row[0])
     stats["pairs_by_rule"] = {rule.name: int(pair_row[i + 1]) for i, rule in enumerate(rules)}
@@ -88,6 +140,7 @@ def link_tables(complaints: SideTables, cases: SideTables, settings: LinkSetting
     stats["threshold"] = settings.threshold
     stats["seconds"] = {k: round(v, 3) for k, v in seconds.items()}
     stats["scoring_chunks"] = out.chunks
+    stats["text_pairs"] = n_text
     logger.info("linked %d complaints x %d cases: %d candidate pairs, %d matches for %d complaints",
                 n_c, n_k, stats["candidate_pairs"], stats["matches"], stats["complaints_matched"])
     return LinkResult(matches, stats)
@@ -135,8 +188,7 @@ def link(complaints: Sequence[Complaint], extractions: Sequence[Extraction], cas
 def estimate_u_tables(complaints: SideTables, cases: SideTables, settings: LinkSettings | None = None,
                       max_pairs: int = 1_000_000, seed: int = 42) -> tuple[Comparison, ...]:
     """Comparisons with u re-estimated from random (complaint, case) pairs of this data."""
-    from clue_miner.link.duckdb_backend import DuckDBBackend
-    from clue_miner.link.sql import derive_sql, prepare_sql
+    import numpy as np
 
     settings = settings or LinkSettings()
     _, comps = specs(settings, cases.rows)
@@ -148,17 +200,32 @@ def estimate_u_tables(complaints: SideTables, cases: SideTables, settings: LinkS
         n_k = min(cases.rows, max(1, max_pairs // n_c))
     elif n_k < side:
         n_c = min(complaints.rows, max(1, max_pairs // n_k))
+    rng = np.random.default_rng(seed)
+    cid = np.repeat(np.sort(rng.choice(complaints.rows, n_c, replace=False)), n_k)
+    kid = np.tile(np.sort(rng.choice(cases.rows, n_k, replace=False)), n_c)
+    counts = _gamma_counts(complaints, cases, settings, comps, cid, kid)
+    logger.info("estimate_u: %d x %d random pairs", n_c, n_k)
+    return u_from_counts(comps, counts)
+
+
+def _gamma_counts(complaints: SideTables, cases: SideTables, settings: LinkSettings, comps: Sequence[Comparison],
+                  cid: Any, kid: Any) -> dict[str, dict[int, int]]:
+    """Per comparison, the number of the given pairs at each gamma (-1: null)."""
+    from clue_miner.link.duckdb_backend import DuckDBBackend
+    from clue_miner.link.sql import derive_sql, prepare_sql
+
+    scorer = text_scorer(complaints, cases, settings)
     with DuckDBBackend(settings.threads, settings.memory_limit) as backend:
         backend.load(complaints, cases)
+        backend.register_pairs("sample_pairs", cid, kid, scorer(cid, kid) if scorer is not None else None)
         for side in ("c", "k"):
             backend.execute(prepare_sql(side))
             backend.execute(derive_sql(side))
-        rows = backend.rows(random_gamma_counts_sql(comps, n_c, n_k, seed))
+        rows = backend.rows(gamma_counts_sql(comps, "sample_pairs"))
     counts: dict[str, dict[int, int]] = {}
     for comparison, gamma, n in rows:
         counts.setdefault(comparison, {})[int(gamma)] = int(n)
-    logger.info("estimate_u: %d x %d random pairs", n_c, n_k)
-    return u_from_counts(comps, counts)
+    return counts
 
 
 def estimate_u(complaints: Sequence[Complaint], extractions: Sequence[Extraction], cases: Any,
@@ -173,10 +240,7 @@ def estimate_m_tables(complaints: SideTables, cases: SideTables, matches: Sequen
                       settings: LinkSettings | None = None) -> tuple[Comparison, ...]:
     """Comparisons with m re-estimated from known matches, (complaint id, case id) pairs that
     prosecutors confirmed (splink's estimate_m_from_pairwise_labels). Unknown ids are skipped."""
-    import pyarrow as pa
-
-    from clue_miner.link.duckdb_backend import DuckDBBackend
-    from clue_miner.link.sql import derive_sql, prepare_sql
+    import numpy as np
 
     settings = settings or LinkSettings()
     _, comps = specs(settings, cases.rows)
@@ -185,17 +249,8 @@ def estimate_m_tables(complaints: SideTables, cases: SideTables, matches: Sequen
     known = [(c_pos[c], k_pos[k]) for c, k in matches if c in c_pos and k in k_pos]
     if not known:
         return comps
-    labels = pa.table({"cid": pa.array([c for c, _ in known], pa.int32()),
-                       "kid": pa.array([k for _, k in known], pa.int32())})
-    with DuckDBBackend(settings.threads, settings.memory_limit) as backend:
-        backend.load(complaints, cases)
-        backend.con.register("labels", labels)
-        for side in ("c", "k"):
-            backend.execute(prepare_sql(side))
-            backend.execute(derive_sql(side))
-        rows = backend.rows(labelled_gamma_counts_sql(comps))
-    counts: dict[str, dict[int, int]] = {}
-    for comparison, gamma, n in rows:
-        counts.setdefault(comparison, {})[int(gamma)] = int(n)
+    cid = np.array([c for c, _ in known], np.int32)
+    kid = np.array([k for _, k in known], np.int32)
+    counts = _gamma_counts(complaints, cases, settings, comps, cid, kid)
     logger.info("estimate_m: %d labelled matches", len(known))
     return m_from_counts(comps, counts)

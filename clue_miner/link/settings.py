@@ -30,7 +30,7 @@ U_REFERENCE_CASES = 100_000
 PER_RECORD_LEVELS = frozenset({
     ("suspect", "id"), ("suspect", "phone_and_name"), ("suspect", "phone"), ("suspect", "phone_masked"),
     ("suspect", "phone_fuzzy"), ("victim", "phone_and_name"), ("victim", "phone"), ("victim", "phone_masked"),
-    ("victim", "phone_fuzzy"), ("plate", "exact"), ("account", "exact"),
+    ("victim", "phone_fuzzy"), ("plate", "exact"), ("account", "exact"), ("text", "best_0.5"), ("text", "best_0.3"),
 })
 
 DEFAULT_M_U: dict[str, dict[str, MU]] = {
@@ -49,6 +49,12 @@ DEFAULT_M_U: dict[str, dict[str, MU]] = {
         # Phone only. u: a few phones per record among ~10^9 numbers, inflated 1000x for people
         # who recur (recidivists, repeat callers); numbers shared by many records are pruned.
         "phone": (0.1, 1e-6),
+        # One-digit typo (Damerau-Levenshtein 1) between 11-digit mobiles. u: ~100 neighbours per
+        # number; among the ~10^8 numbers in use in one city, a random pair of records is that
+        # close ~1e-6 of the time at 10^5 cases (recurring people with a mistyped number add
+        # less); the corpus (seed 55) measures 4e-7. m: the corpus has typos in 5% of the
+        # complaints that quote a suspect phone; real data fewer. Blocked by the phone_typo rule.
+        "phone_fuzzy": (0.02, 1e-6),
         # A masked phone (138****1234) of the complaint fits a suspect mobile: ~0.4 of the
         # mobiles of a 10^5-row table share a masked key (u 4e-6 per record at 10^5 cases).
         "phone_masked": (0.02, 4e-6),
@@ -59,12 +65,9 @@ DEFAULT_M_U: dict[str, dict[str, MU]] = {
         # Same pinyin, different characters (章伟 vs 张伟, operators' typos): twice the chance
         # collisions of exact names (homophones), rarer among true matches.
         "name_pinyin": (0.03, 1e-4),
-        # One-digit typo (Damerau-Levenshtein 1) between 11-digit mobiles: ~120 neighbours per
-        # number make it ~100x likelier than an exact hit by chance; typos are rare among matches.
-        "phone_fuzzy": (0.01, 1e-4),
         # Same surname, one side partial (张某, 李老板 vs 张伟): how complainants usually name a
         # suspect (corpus m 0.8); random pairs share a surname ~5% of the time.
-        "name_partial": (0.48, 0.05),
+        "name_partial": (0.47, 0.05),
         # Jaro-Winkler >= 0.88 on pinyin (张晓明 vs 张晓敏): many same-surname names pass, weak.
         "name_fuzzy": (0.03, 5e-3),
         # Names on both sides, none compatible: an alias or a wrongly extracted suspect.
@@ -78,16 +81,16 @@ DEFAULT_M_U: dict[str, dict[str, MU]] = {
         "phone_and_name": (0.25, 5e-7),
         # Same phone, name not compared (masked 罗** complainants, relatives on the victim's phone).
         "phone": (0.2, 1e-6),
+        "phone_fuzzy": (0.03, 1e-6),
         # The complainant's masked phone (exports often mask them) fits a victim's mobile.
         "phone_masked": (0.1, 4e-6),
         "name_exact": (0.2, 5e-5),
         "name_pinyin": (0.03, 1e-4),
-        "phone_fuzzy": (0.02, 1e-4),
         # 李女士, 罗** vs 李娜: masked or polite forms of the complainant; little evidence.
         "name_partial": (0.08, 0.04),
         "name_fuzzy": (0.01, 5e-3),
         # A relative or neighbour complains for the recorded victim: common among true matches.
-        "different": (0.11, 0.95),
+        "different": (0.10, 0.95),
     },
     "plate": {
         # A licence plate quoted in the complaint and the case record (traffic, vehicle theft).
@@ -150,6 +153,33 @@ DEFAULT_M_U: dict[str, dict[str, MU]] = {
         "equal": (0.9, 0.15),
         "different": (0.1, 0.85),
     },
+    "text": {
+        # TF-IDF cosine of the complaint text (entities other comparisons weigh blanked out) and
+        # the case's summary, place and people (textsim.py); "best": the case is the complaint's
+        # most similar one by a cosine margin of 0.1 (comparisons.text_comparison). Null when the
+        # suspect is identified (a serial offender's cases share one story).
+        # From data (corpora/generate.py seed 55: 3,000 complaints x 2,500 cases, the real
+        # extraction pipeline; all 7.5M pairs scored). m: level frequencies of the 1,282 gold
+        # pairs (best_0.5 0.29, best_0.3 0.14, cosine 0.13 / 0.15 / 0.13, different 0.15).
+        # u: frequencies among non-matching pairs *that agree on the offence* (4.7e-5, 1.6e-5,
+        # 2.7e-3, 7.7e-3, 2.1e-2, 0.97), not among all random pairs (5.5e-5, 3.7e-5, 3.0e-4,
+        # 1.1e-3, 3.9e-3, 0.995): the same story means the same kind of offence, so the
+        # unconditional u would count the offence comparison's evidence a second time (~3 bits).
+        # The best levels are per record (at most one case per complaint; listed in
+        # PER_RECORD_LEVELS): u scaled from 2,500 to 10^5 cases. The corpus at 10^4 cases
+        # measures a lower u (3e-6 at 10^4 for best_0.5), so the 1/n scaling is conservative.
+        # best_0.3's u is 12x the measured one (11 pairs of 7.5M: too few to trust; on a 12,000 x
+        # 10,000 tuning archive the measured value let 30 no-case complaints link to a case told
+        # in the same template words). Pair precision / recall with these values: seed 55
+        # 0.997 / 0.920, the 12,000 x 10,000 archive (seed 56) 0.994 / 0.901 (text off:
+        # 1.000 / 0.815 and 0.996 / 0.816).
+        "best_0.5": (0.3, 1.2e-6),
+        "best_0.3": (0.13, 5e-6),
+        "cosine_0.5": (0.14, 2.8e-3),
+        "cosine_0.3": (0.17, 8e-3),
+        "cosine_0.15": (0.13, 2.2e-2),
+        "different": (0.13, 0.97),
+    },
 }
 
 
@@ -181,6 +211,12 @@ class LinkSettings:
         keeps small test tables from being scored far more generously than real ones).
     m_u: overrides of ``DEFAULT_M_U`` as {comparison: {level: (m, u)}}.
     blocking_rules / comparisons: replace the defaults (specs from ``blocking`` / ``comparisons``).
+    text_similarity: use the complaint text and the case summary (``textsim``): a blocking rule
+        (each complaint's ``text_top_k`` most similar cases with cosine >= ``text_floor``) and the
+        ``text`` comparison. Terms in more than ``text_max_df`` of all records are dropped (cost
+        of the sparse product; such terms weigh little anyway). On the tuning archives k 10,
+        floor 0.1 or a cap of 0.05 found no more links (within 0.3 point of recall); the cap of
+        0.05 took 2.4x as long at 10^5 x 10^5 (nearest cases 31 s instead of 13 s).
     chunk_pairs: candidate pairs scored per query (memory bound; complaints never split).
     threads / memory_limit: DuckDB settings (None: DuckDB's defaults). 512MB keeps the linker's
         own footprint near 0.6 GB at 10^5 x 10^5 (1GB: ~20% faster, ~1 GB); beyond it DuckDB spills
@@ -204,6 +240,10 @@ class LinkSettings:
     chunk_pairs: int = 2_000_000
     threads: int | None = None
     memory_limit: str | None = "512MB"
+    text_similarity: bool = True
+    text_top_k: int = 5
+    text_floor: float = 0.15
+    text_max_df: float = 0.02
 
     def __post_init__(self) -> None:
         self.validate()
@@ -222,6 +262,8 @@ class LinkSettings:
             raise ConfigError("date windows must be >= 0 days")
         if self.prior_match_probability is not None and not 0 < self.prior_match_probability < 1:
             raise ConfigError("prior_match_probability must lie in (0, 1)")
+        if self.text_top_k < 1 or not 0 <= self.text_floor < 1 or not 0 < self.text_max_df <= 1:
+            raise ConfigError("text_top_k must be >= 1, text_floor in [0, 1), text_max_df in (0, 1]")
 
     def mu(self, comparison: str, level: str, n_cases: int | None = None) -> MU:
         """(m, u) of one level: the override when given (used as is), else the default, with the

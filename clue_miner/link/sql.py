@@ -1,7 +1,8 @@
 """Generate the linker's SQL from the specs, once, as plain text (no connection needed).
 
 Tables the statements expect (registered by a backend): ``c_main``, ``c_items``, ``c_names`` and
-``k_main``, ``k_items``, ``k_names`` (see ``features.SideTables``). Statements, in order:
+``k_main``, ``k_items``, ``k_names`` (see ``features.SideTables``), and the pair table of every
+rule that names one (``text_pairs``: cid, kid, text scores). Statements, in order:
 
 1. prepare: ``c_feat`` / ``k_feat`` — one row per record, list columns aggregated from long form
 2. keys: ``c_keys`` / ``k_keys`` (id, rule_id, key) — blocking keys exploded
@@ -9,9 +10,14 @@ Tables the statements expect (registered by a backend): ``c_main``, ``c_items``,
 4. prune: identifier keys that were skipped are removed from the feature lists; then derived
    columns (``phone_masks``, ``s_phone_masks``, ``v_phone_masks``) are added to both feature tables
 5. pairs: ``pairs`` (cid, kid, rules) — distinct candidate pairs, ``rules`` a bit mask of rules
-6. cleanup: the key tables are dropped (after the backend has read the blocking stats)
-7. predict: a SELECT of the accepted matches (gamma per comparison, weight, probability, rank)
+6. pair scores: the backend computes ``PAIR_SCORES`` (text_sim, text_gap) for every candidate pair
+   outside SQL, chunk by chunk, and puts them into ``pairs`` (``attach_scores``; ``null_scores``
+   when there is no scorer)
+7. cleanup: the key tables are dropped (after the backend has read the blocking stats)
+8. predict: a SELECT of the accepted matches (gamma per comparison, weight, probability, rank)
    for the complaints with $lo <= cid < $hi (backends run it in chunks to bound memory)
+
+Comparisons read both records (aliases ``l``, ``r``) and the pair (alias ``p``: its scores).
 
 The dialect is DuckDB's (list functions, ``lambda x: ...``, FILTER, USING SAMPLE); the structure is
 plain SQL, so another engine (Spark SQL) needs a function-name mapping (splink uses sqlglot)
@@ -31,6 +37,8 @@ ITEM_COLUMNS = (("phone", "phones"), ("s_phone", "s_phones"), ("v_phone", "v_pho
                 ("family", "families"), ("area", "areas"), ("street", "streets"))
 NAME_COLUMNS = ("s_full", "s_py", "s_psn", "s_sn", "v_full", "v_py", "v_psn", "v_sn")
 SIDES = {"c": "l", "k": "r"}  # table prefix -> alias used by rules and comparisons
+# per-pair columns computed by the backend (alias p in comparisons): textsim.TextScorer's
+PAIR_SCORES = ("text_sim", "text_gap")
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,8 @@ class LinkSQL:
     prune: tuple[str, ...]
     derive: tuple[str, ...]
     pairs: str
+    attach_scores: tuple[str, str, tuple[str, ...]]
+    null_scores: str
     block_stats: str
     pair_stats: str
     cleanup: tuple[str, ...]
@@ -48,11 +58,13 @@ class LinkSQL:
     rule_names: tuple[str, ...]
 
     def statements(self) -> list[str]:
+        """The statements up to the candidate pairs (pair scores are the backend's next step)."""
         return [*self.prepare, *self.keys, self.blocks, *self.prune, *self.derive, self.pairs]
 
     def script(self) -> str:
-        """Everything as one script (the final statement is the predict SELECT)."""
-        return ";\n\n".join([*self.statements(), *self.cleanup, self.predict]) + ";\n"
+        """Everything as one script, pair scores left NULL (the final statement is the predict
+        SELECT); pair tables named by rules must exist."""
+        return ";\n\n".join([*self.statements(), self.null_scores, *self.cleanup, self.predict]) + ";\n"
 
 
 def _num(x: float) -> str:
@@ -96,11 +108,15 @@ def keys_sql(rules: Sequence[BlockingRule], side: str) -> str:
     alias = SIDES[side]
     parts = []
     for rule_id, rule in enumerate(rules):
+        if rule.pair_table:
+            continue
         expr = rule.complaint_keys if side == "c" else rule.case_keys
         parts.append(
             f"  /* rule {rule_id}: {rule.name} */\n"
             f"  SELECT {alias}._id AS id, {rule_id} AS rule_id, unnest({expr}) AS key FROM {side}_feat AS {alias}"
         )
+    if not parts:
+        parts.append(f"  SELECT {alias}._id AS id, -1 AS rule_id, NULL AS key FROM {side}_feat AS {alias} WHERE FALSE")
     union = "\n  UNION ALL\n".join(parts)
     return (
         f"CREATE OR REPLACE TABLE {side}_keys AS\n"
@@ -158,16 +174,39 @@ def derive_sql(side: str) -> str:
     return f"CREATE OR REPLACE TABLE {side}_feat AS SELECT *, {masks} FROM {side}_feat"
 
 
-def pairs_sql() -> str:
+def pairs_sql(rules: Sequence[BlockingRule] = ()) -> str:
+    """``pairs``: the pairs of the keyed rules (keys not skipped) and of the pair-table rules,
+    one row per (cid, kid) with the bit mask of the rules that found it (one aggregation: DuckDB
+    spills it to disk when it outgrows the memory limit)."""
+    keyed = (
+        "SELECT c.id AS cid, k.id AS kid, CAST(1 AS BIGINT) << c.rule_id AS rules\n"
+        "  FROM block_sizes AS b\n"
+        "  JOIN c_keys AS c ON c.rule_id = b.rule_id AND c.key = b.key\n"
+        "  JOIN k_keys AS k ON k.rule_id = b.rule_id AND k.key = b.key\n"
+        "  WHERE NOT b.skipped"
+    )
+    tables = [f"SELECT cid, kid, CAST(1 AS BIGINT) << {i} AS rules FROM {r.pair_table}  /* rule {i}: {r.name} */"
+              for i, r in enumerate(rules) if r.pair_table]
+    union = "\n  UNION ALL\n  ".join([keyed, *tables])
     return (
         "CREATE OR REPLACE TABLE pairs AS\n"
-        "SELECT c.id AS cid, k.id AS kid, bit_or(CAST(1 AS BIGINT) << c.rule_id) AS rules\n"
-        "FROM block_sizes AS b\n"
-        "JOIN c_keys AS c ON c.rule_id = b.rule_id AND c.key = b.key\n"
-        "JOIN k_keys AS k ON k.rule_id = b.rule_id AND k.key = b.key\n"
-        "WHERE NOT b.skipped\n"
-        "GROUP BY c.id, k.id"
+        f"SELECT cid, kid, bit_or(rules) AS rules FROM (\n  {union}\n) GROUP BY cid, kid"
     )
+
+
+def attach_scores_sql(source: str = "pair_scores") -> tuple[str, str, tuple[str, ...]]:
+    """(create, insert, finish): an empty ``scored_pairs``; append ``source`` (cid, kid, rules
+    and the ``PAIR_SCORES`` columns: one chunk of scored pairs) to it; replace ``pairs`` by it."""
+    cols = ", ".join(f"{c} FLOAT" for c in PAIR_SCORES)
+    return (f"CREATE OR REPLACE TABLE scored_pairs (cid INTEGER, kid INTEGER, rules BIGINT, {cols})",
+            f"INSERT INTO scored_pairs SELECT cid, kid, rules, {', '.join(PAIR_SCORES)} FROM {source}",
+            ("DROP TABLE pairs", "ALTER TABLE scored_pairs RENAME TO pairs"))
+
+
+def null_scores_sql() -> str:
+    """``PAIR_SCORES`` columns of NULLs (no scorer: the comparisons that read them are null)."""
+    cols = ", ".join(f"CAST(NULL AS FLOAT) AS {c}" for c in PAIR_SCORES)
+    return f"CREATE OR REPLACE TABLE pairs AS SELECT cid, kid, rules, {cols} FROM pairs"
 
 
 def gamma_sql(comparison: Comparison) -> str:
@@ -220,19 +259,9 @@ def predict_sql(comparisons: Sequence[Comparison], *, prior_weight: float, thres
     )
 
 
-def random_gamma_counts_sql(comparisons: Sequence[Comparison], n_complaints: int, n_cases: int,
-                            seed: int) -> str:
-    """Gamma counts over random pairs (reservoir samples of both sides, cross joined): u estimation."""
-    return _gamma_counts(
-        comparisons,
-        f"(SELECT * FROM c_feat USING SAMPLE reservoir({int(n_complaints)} ROWS) "
-        f"REPEATABLE ({int(seed)})) AS l CROSS JOIN (SELECT * FROM k_feat USING SAMPLE "
-        f"reservoir({int(n_cases)} ROWS) REPEATABLE ({int(seed)})) AS r",
-    )
-
-
-def labelled_gamma_counts_sql(comparisons: Sequence[Comparison], table: str = "labels") -> str:
-    """Gamma counts over known matches (``table``: cid, kid): m estimation from labels."""
+def gamma_counts_sql(comparisons: Sequence[Comparison], table: str) -> str:
+    """Gamma counts over the pairs of ``table`` (cid, kid and the ``PAIR_SCORES`` columns): random
+    pairs for u estimation, known matches for m estimation."""
     return _gamma_counts(
         comparisons, f"{table} AS p JOIN c_feat AS l ON l._id = p.cid JOIN k_feat AS r ON r._id = p.kid"
     )
@@ -271,7 +300,9 @@ def build_link_sql(rules: Sequence[BlockingRule], comparisons: Sequence[Comparis
         blocks=blocks_sql(rules, max_block_size),
         prune=prune_sql(rules),
         derive=(derive_sql("c"), derive_sql("k")),
-        pairs=pairs_sql(),
+        pairs=pairs_sql(rules),
+        attach_scores=attach_scores_sql(),
+        null_scores=null_scores_sql(),
         block_stats=rule_stats_sql(len(rules))[0],
         pair_stats=rule_stats_sql(len(rules))[1],
         cleanup=("DROP TABLE c_keys", "DROP TABLE k_keys", "DROP TABLE block_sizes"),

@@ -1,13 +1,15 @@
 """Synthetic complaints, extractions and case records with known links (tests and benchmarks).
 
 Cases: one offence, a date over two years, a victim with a phone, a suspect (sometimes unknown,
-sometimes recorded as 张某), a district and street, an amount. A tenth of the suspects are serial
-offenders with several cases (one fraudster, several victims). A fraction of the complaints are
-about a case and copy its facts with realistic noise (partial names, relatives complaining,
-shifted dates, rounded amounts, a digit typo in a phone); the rest describe unrelated incidents
-drawn from the same distributions, so chance agreements on offence, date and place abound; a
-tenth of those come from a victim of an existing case (same name and phone) about a new incident
-(repeat complainants, whose old case must not be linked).
+sometimes recorded as 张某), a district and street, an amount, a summary. A tenth of the suspects
+are serial offenders with several cases (one fraudster, several victims, one story). A fraction of
+the complaints are about a case and copy its facts with realistic noise (partial names, relatives
+complaining, shifted dates, rounded amounts, a digit typo in a phone) and retell its story
+(``synthetic_text``); the rest describe unrelated incidents drawn from the same distributions, so
+chance agreements on offence, date and place abound; a tenth of those come from a victim of an
+existing case (same name and phone) about a new incident (repeat complainants, whose old case
+must not be linked). Texts come from a second random stream: the other fields do not depend on
+them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from clue_miner.link.synthetic_text import complaint_text, story, summary_text
 from clue_miner.types import Complaint, Entity, Extraction, Facts, Offence
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
@@ -73,7 +76,7 @@ def _incident(rng: random.Random) -> dict[str, Any]:
 
 
 def _complaint(rng: random.Random, cid: str, inc: dict[str, Any], suspect: str | None,
-               suspect_phone: str | None) -> tuple[Complaint, Extraction]:
+               suspect_phone: str | None, trng: random.Random, st: dict[str, Any]) -> tuple[Complaint, Extraction]:
     ents: list[Entity] = []
     if suspect and rng.random() < 0.75:
         partial = rng.random() < 0.45
@@ -93,14 +96,15 @@ def _complaint(rng: random.Random, cid: str, inc: dict[str, Any], suspect: str |
     if amount is not None and rng.random() < 0.3:
         amount = None if rng.random() < 0.5 else round(amount * rng.uniform(0.85, 1.1), -2)
     relative = rng.random() < 0.2
+    text, placed = complaint_text(trng, {**inc, "amount": amount}, st, ents)
     complaint = Complaint(
-        cid, "(synthetic)", received, channel="12345热线",
+        cid, text, received, channel="12345热线",
         complainant=_name(rng) if relative else inc["victim"],
         complainant_phone=_phone(rng) if relative or rng.random() < 0.2 else inc["victim_phone"],
         region=inc["district"] if rng.random() < 0.9 else rng.choice(DISTRICTS),
     )
     facts = Facts(amount=amount, incident_date=incident)
-    return complaint, Extraction("(synthetic)", tuple(ents), offences, facts=facts, received_at=received)
+    return complaint, Extraction(text, placed, offences, facts=facts, received_at=received)
 
 
 def synthesise(n_complaints: int, n_cases: int, match_fraction: float = 0.5, seed: int = 0) -> SyntheticData:
@@ -108,20 +112,23 @@ def synthesise(n_complaints: int, n_cases: int, match_fraction: float = 0.5, see
     import pandas as pd
 
     rng = random.Random(seed)
+    trng = random.Random(seed + 1_000_003)  # texts: the other fields do not depend on them
     cases: list[dict[str, Any]] = []
     suspects: list[tuple[str | None, str | None]] = []
-    serial: list[tuple[str, str | None, str]] = []
+    serial: list[tuple[str, str | None, str, dict[str, Any]]] = []
     for i in range(n_cases):
         inc = _incident(rng)
-        if serial and rng.random() < 0.15:  # another victim of a serial offender
-            s_name, s_phone, inc["offence"] = rng.choice(serial)
+        st = story(trng, inc["offence"])
+        if serial and rng.random() < 0.15:  # another victim of a serial offender, told in the same words
+            s_name, s_phone, inc["offence"], st = rng.choice(serial)
         elif rng.random() < 0.7:
             s_name = _name(rng)
             s_phone = _phone(rng) if rng.random() < 0.5 else None
             if rng.random() < 0.05:
-                serial.append((s_name, s_phone, inc["offence"]))
+                serial.append((s_name, s_phone, inc["offence"], st))
         else:
             s_name, s_phone = None, None
+        inc["story"] = st
         recorded = s_name[0] + "某" if s_name and rng.random() < 0.1 else s_name
         day = pd.Timestamp(inc["day"])
         cases.append({
@@ -133,7 +140,7 @@ def synthesise(n_complaints: int, n_cases: int, match_fraction: float = 0.5, see
             "suspect_ids": [], "victims": [inc["victim"]],
             "victim_phones": [inc["victim_phone"]] if rng.random() < 0.8 else [],
             "location": inc["location"] if rng.random() < 0.9 else None, "injury": None, "penalty": None,
-            "summary": None, "region": inc["district"], "amount": inc["amount"], "row": i + 1, "extra": {},
+            "summary": summary_text(trng, inc, st, recorded), "region": inc["district"], "amount": inc["amount"], "row": i + 1, "extra": {},
             "_inc": inc,
         })
         suspects.append((s_name, s_phone))
@@ -142,7 +149,7 @@ def synthesise(n_complaints: int, n_cases: int, match_fraction: float = 0.5, see
         cid = f"C{j:07d}"
         if cases and rng.random() < match_fraction:
             k = rng.randrange(len(cases))
-            comp, ex = _complaint(rng, cid, cases[k]["_inc"], *suspects[k])
+            comp, ex = _complaint(rng, cid, cases[k]["_inc"], *suspects[k], trng, cases[k]["_inc"]["story"])
             truth[cid] = cases[k]["case_id"]
         else:
             s_name = _name(rng) if rng.random() < 0.6 else None
@@ -150,7 +157,8 @@ def synthesise(n_complaints: int, n_cases: int, match_fraction: float = 0.5, see
             if cases and rng.random() < 0.1:
                 old = cases[rng.randrange(len(cases))]["_inc"]
                 inc.update(victim=old["victim"], victim_phone=old["victim_phone"], district=old["district"])
-            comp, ex = _complaint(rng, cid, inc, s_name, _phone(rng) if s_name else None)
+            comp, ex = _complaint(rng, cid, inc, s_name, _phone(rng) if s_name else None, trng,
+                                  story(trng, inc["offence"]))
             truth[cid] = None
         complaints.append(comp)
         extractions.append(ex)

@@ -1,0 +1,211 @@
+"""Text similarity of complaints and case records: TF-IDF cosine over character n-grams.
+
+Many complaints carry no identifier at all, only their story ("一路向北" + 博彩网站 + 54300元),
+which is also the story of the case's summary (简要案情). Both sides become sparse TF-IDF vectors
+(complaint: its text with the entities that other comparisons weigh blanked out; case: summary +
+location + suspects + victims + offence; see ``features``), and their cosine is one more piece
+of evidence:
+
+- blocking: each complaint's ``k`` most similar cases (cosine >= ``floor``) become candidate pairs
+  (``TextIndex.neighbours``; registered as the pair table that the text blocking rule names);
+- comparison: the exact cosine of every candidate pair, whichever rule found it, and its gap to
+  the complaint's best other case (``TextScorer``; the ``text`` comparison reads ``p.text_sim``
+  and ``p.text_gap``).
+
+Vectors: character 2- and 3-grams (no segmenter: cheap, and robust to the typos and spacing of
+complaints), hashed (scikit-learn's HashingVectorizer: no vocabulary in memory), sublinear tf,
+smooth IDF over both sides together, L2-normalised rows. Terms that cannot meet the other side
+are dropped first: those of one record only, those of one side only (complaint pleasantries, the
+police's legal boilerplate), and those in more than ``max_df`` of all records (they weigh
+little, and the sparse product costs the sum over terms of df_complaints x df_cases).
+
+Cost at 10^5 x 10^5 records on one core: project corpus (corpora/generate.py) fitting 12 s,
+nearest cases 13 s; ``benchmarks/link_bench.py`` data 21 s in all; ~0.6 GB at the peak (the
+hashed counts before pruning), ~50 MB kept. Nearest cases: row blocks of the complaint matrix
+times the case matrix, at most ``max_block_entries`` products at a time, an O(n) partition per row.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+
+logger = logging.getLogger(__name__)
+
+# Hashed n-gram space: with ~10^5 kept terms, ~1% of them share a bucket with another, and a rare
+# (dropped) n-gram lands on a kept bucket ~1% of the time: noise far below the level thresholds.
+HASH_FEATURES = 1 << 23
+# Punctuation, symbols and whitespace: n-grams never span them.
+_SEPARATORS = re.compile(r"[\W_]+")
+
+
+def _preprocess(text: str) -> str:
+    from clue_miner.text.normalize import translation_table
+
+    return _SEPARATORS.sub(" ", text.translate(translation_table())).lower()
+
+
+@dataclass(frozen=True)
+class TextIndex:
+    """L2-normalised TF-IDF rows of both sides over one vocabulary (scipy CSR, float32).
+
+    ``has_text``: per side, whether a row kept any term (a pair is only compared when both did).
+    """
+
+    complaints: Any
+    cases: Any
+    c_has_text: np.ndarray
+    k_has_text: np.ndarray
+    terms: int
+
+    def neighbours(self, k: int = 5, floor: float = 0.15, max_block_entries: int = 5_000_000) -> Neighbours:
+        """Each complaint's ``k`` most similar cases with cosine >= ``floor`` (among cases tied at
+        the k-th place, an arbitrary subset), and its best and second-best cosine over all cases.
+
+        Row blocks of the complaint matrix times the case matrix, each holding at most about
+        ``max_block_entries`` products; per row an O(n) partition and a sort of k entries."""
+        import numpy as np
+
+        n_c, n_k = self.complaints.shape[0], self.cases.shape[0]
+        rows = max(16, min(n_c, max_block_entries // max(n_k, 1)))
+        cases_t = self.cases.T.tocsr()
+        best = np.zeros(n_c, np.float32)
+        second = np.zeros(n_c, np.float32)
+        best_kid = np.full(n_c, -1, np.int32)
+        out_c, out_k, out_s = [], [], []
+        want = max(k, 2)
+        for lo in range(0, n_c, rows):
+            prod = (self.complaints[lo:lo + rows] @ cases_t).tocsr()
+            indptr, data, indices = prod.indptr, prod.data, prod.indices
+            for r in range(prod.shape[0]):
+                a, b = indptr[r], indptr[r + 1]
+                if b - a > want:  # the best by partition, O(entries of the row)
+                    pick = a + np.argpartition(-data[a:b], want - 1)[:want]
+                else:
+                    pick = np.arange(a, b)
+                if not len(pick):
+                    continue
+                pick = pick[np.argsort(-data[pick], kind="stable")]
+                best[lo + r], best_kid[lo + r] = data[pick[0]], indices[pick[0]]
+                if len(pick) > 1:
+                    second[lo + r] = data[pick[1]]
+                pick = pick[:k][data[pick[:k]] >= floor]
+                if len(pick):
+                    out_c.append(np.full(len(pick), lo + r, dtype=np.int32))
+                    out_k.append(indices[pick].astype(np.int32))
+                    out_s.append(data[pick])
+        empty = not out_c
+        return Neighbours(
+            np.concatenate(out_c) if not empty else np.zeros(0, np.int32),
+            np.concatenate(out_k) if not empty else np.zeros(0, np.int32),
+            np.concatenate(out_s).astype(np.float32) if not empty else np.zeros(0, np.float32),
+            best, second, best_kid,
+        )
+
+    def pair_sims(self, cid: np.ndarray, kid: np.ndarray, chunk: int = 100_000) -> np.ndarray:
+        """Cosine of the given (complaint row, case row) pairs; NaN where a side has no text."""
+        import numpy as np
+
+        cid = np.asarray(cid, dtype=np.int64)
+        kid = np.asarray(kid, dtype=np.int64)
+        out = np.empty(len(cid), dtype=np.float32)
+        for lo in range(0, len(cid), chunk):
+            a = self.complaints[cid[lo:lo + chunk]]
+            b = self.cases[kid[lo:lo + chunk]]
+            out[lo:lo + chunk] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+        out[~(self.c_has_text[cid] & self.k_has_text[kid])] = np.nan
+        return out
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """Nearest cases of each complaint (``TextIndex.neighbours``).
+
+    cid / kid / sim: the top-k pairs above the floor (a blocking rule's pair table);
+    best / second / best_kid: per complaint, the two highest cosines over all cases and the case
+    holding the first (-1 when no case shares a term).
+    """
+
+    cid: np.ndarray
+    kid: np.ndarray
+    sim: np.ndarray
+    best: np.ndarray
+    second: np.ndarray
+    best_kid: np.ndarray
+
+    def gap(self, cid: np.ndarray, kid: np.ndarray, sim: np.ndarray) -> np.ndarray:
+        """How far the pair's cosine lies above the complaint's best cosine with any other case:
+        positive only for the complaint's single most similar case."""
+        import numpy as np
+
+        cid = np.asarray(cid, dtype=np.int64)
+        other = np.where(np.asarray(kid) == self.best_kid[cid], self.second[cid], self.best[cid])
+        return (np.asarray(sim, np.float32) - other).astype(np.float32)
+
+
+class TextScorer:
+    """The pair scores of the text comparison: ``text_sim`` (cosine, NaN: a side has no text) and
+    ``text_gap`` (``Neighbours.gap``) of any (complaint row, case row) pairs."""
+
+    def __init__(self, index: TextIndex, neighbours: Neighbours) -> None:
+        self.index = index
+        self.neighbours = neighbours
+
+    def __call__(self, cid: np.ndarray, kid: np.ndarray) -> dict[str, np.ndarray]:
+        sim = self.index.pair_sims(cid, kid)
+        return {"text_sim": sim, "text_gap": self.neighbours.gap(cid, kid, sim)}
+
+
+def fit_text_index(complaint_texts: Sequence[str | None], case_texts: Sequence[str | None], *,
+                   ngram_range: tuple[int, int] = (2, 3), max_df: float = 0.02,
+                   min_max_df: int = 50) -> TextIndex | None:
+    """Fit the vectoriser on both sides and return their rows, or None when no term is shared.
+
+    ``max_df``: fraction of all records above which a term is dropped; never below
+    ``min_max_df`` records (in small tables a fraction would drop everything).
+    """
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    n_c, n_k = len(complaint_texts), len(case_texts)
+    if n_c == 0 or n_k == 0:
+        return None
+    n = n_c + n_k
+    cap = max(int(max_df * n), min_max_df)
+    # hashed n-gram counts (no vocabulary held in memory); rows are canonical (summed duplicates)
+    hasher = HashingVectorizer(analyzer="char", ngram_range=ngram_range, preprocessor=_preprocess,
+                               n_features=HASH_FEATURES, alternate_sign=False, norm=None, dtype=np.float32)
+    blocks, df_c, df_k = [], np.zeros(HASH_FEATURES, np.int32), np.zeros(HASH_FEATURES, np.int32)
+    for side, df in ((complaint_texts, df_c), (case_texts, df_k)):
+        for lo in range(0, len(side), 20_000):
+            block = hasher.transform([t or "" for t in side[lo:lo + 20_000]])
+            df += np.bincount(block.indices, minlength=HASH_FEATURES).astype(np.int32)
+            blocks.append(block)
+    df = df_c + df_k
+    # terms of two records or more, at most ``cap``, found on both sides
+    shared = np.flatnonzero((df <= cap) & (df_c > 0) & (df_k > 0))
+    del df_c, df_k
+    if len(shared) == 0:
+        return None
+    pruned = []
+    while blocks:  # prune block by block: the full hashed matrix is never copied
+        pruned.append(blocks.pop(0)[:, shared])
+    counts = sp.vstack(pruned, format="csr")
+    del pruned
+    # sublinear tf (1 + log tf), smooth idf over both sides, L2 rows: TfidfTransformer's arithmetic
+    counts.data = 1.0 + np.log(counts.data)
+    idf = (np.log((1.0 + n) / (1.0 + df[shared])) + 1.0).astype(np.float32)
+    counts.data *= idf[counts.indices]
+    norms = np.sqrt(np.bincount(np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr)),
+                                weights=counts.data.astype(np.float64) ** 2, minlength=counts.shape[0]))
+    has = norms > 0
+    counts.data /= np.repeat(np.where(has, norms, 1.0), np.diff(counts.indptr)).astype(np.float32)
+    logger.info("text index: %d terms shared by both sides (df cap %d records)", len(shared), cap)
+    return TextIndex(counts[:n_c], counts[n_c:], has[:n_c], has[n_c:], len(shared))
