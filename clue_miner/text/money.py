@@ -45,7 +45,9 @@ class MoneyMatch(NamedTuple):
 
 _CN = "零〇○一二两俩三四五六七八九壹贰叁肆伍陆柒捌玖十拾百佰千仟万萬亿億几数"
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_CORE = rf"(?:{_ARABIC}|上(?=[十百千万亿])|[{_CN}])(?:{_ARABIC}|[{_CN}多余来])*"
+# Atomic: once a numeral run is read it is not re-split (a 19-digit card number would otherwise
+# backtrack exponentially through the ways of cutting it into digit groups).
+_CORE = rf"(?>(?:{_ARABIC}|上(?=[十百千万亿])|[{_CN}])(?:{_ARABIC}|[{_CN}多余来])*)"
 _SEP = r"\s?(?:-|~|～|—{1,2}|－|至|到)\s?"
 _UNIT = r"块钱|块|元|圆|人民币|RMB|rmb|Rmb|CNY|[kKwW](?![A-Za-z])"
 
@@ -219,6 +221,9 @@ def _extend_start(text: str, start: int) -> tuple[int, bool]:
     return start, approx
 
 
+_MAX_RUN = 32
+
+
 def find_money(text: str) -> list[MoneyMatch]:
     """Amounts of money in ``text`` with offsets into it (see the module docstring)."""
     if not text or not isinstance(text, str):
@@ -231,6 +236,9 @@ def find_money(text: str) -> list[MoneyMatch]:
         m = search(text, pos)
         if m is None:
             break
+        if m.end() - m.start() > _MAX_RUN:  # a numeral run no amount is written with: skip it whole
+            pos = m.end()
+            continue
         got = _judge(text, m)
         if got is None:
             pos = m.start() + 1
