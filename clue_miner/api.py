@@ -18,17 +18,32 @@ def load(
     *,
     province: str | None = None,
     thresholds: str | Path | None = None,
+    offence_model: str | Path | None = None,
     batch_size: int = 64,
 ) -> Pipeline:
-    """A pipeline with the default components (rules, offence and category detectors).
+    """A pipeline with the default components (rule entities, offence model, category).
 
     ``thresholds`` is a CSV that overrides rows of the shipped threshold table; ``province``
-    picks provincial values (浙江, 北京 …) where the table has them.
+    picks provincial values (浙江, 北京 …) where the table has them. ``offence_model`` is a
+    model directory (or the name of a shipped one); ``"rules"`` uses the rule detector alone.
     """
     from clue_miner.knowledge.thresholds import Thresholds, default_thresholds
 
     table = Thresholds.load(thresholds) if thresholds is not None else default_thresholds()
-    return Pipeline(thresholds=table, province=province, batch_size=batch_size)
+    return Pipeline(thresholds=table, province=province, batch_size=batch_size,
+                    offence=_offence_detector(offence_model))
+
+
+def _offence_detector(spec: str | Path | None):  # noqa: ANN202 - any OffenceDetector
+    if spec is None:
+        return None  # the pipeline's default
+    if str(spec) == "rules":
+        from clue_miner.extract.offence import OffenceRules
+
+        return OffenceRules()
+    from clue_miner.extract.offence_model import load_offence_model
+
+    return load_offence_model(spec)
 
 
 def _pipeline() -> Pipeline:

@@ -55,6 +55,8 @@ def mine(
     encoding: Annotated[str | None, typer.Option(help="Force an input encoding (default: detect).")] = None,
     thresholds: Annotated[Path | None, typer.Option(help="CSV overriding rows of the threshold table.")] = None,
     province: Annotated[str | None, typer.Option(help="Province whose thresholds apply (default: from region).")] = None,
+    offence_model: Annotated[str | None, typer.Option(
+        help="Offence model directory (default: the shipped one; 'rules' for the rule detector).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or table.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
@@ -83,7 +85,8 @@ def mine(
 
             result = run_mine(complaints, cases, out, as_of=_parse_date(as_of), stall_days=stall_days,
                               workers=workers, complaint_map=cmap, case_map=kmap, encoding=encoding,
-                              thresholds=thresholds, province=province, progress=progress)
+                              thresholds=thresholds, province=province, offence_model=offence_model,
+                              progress=progress)
     except ClueMinerError as err:
         _fail(err)
         return
@@ -171,6 +174,23 @@ def evaluate_mine(
     console.print(table)
     console.print(f"macro F1 {data['clues_macro_f1']:.3f}  grouping pairs F1 {data['grouping_pairs']['f1']:.3f}  "
                   f"category acc {data['category_accuracy']}  top offence acc {data['offence_accuracy']}")
+
+
+@evaluate_app.command("offences")
+def evaluate_offences_cmd(
+    data: Annotated[Path, typer.Option(help="JSONL with `fact` (or `text`) and `charges` or `meta.accusation`.")],
+    model: Annotated[str | None, typer.Option(help="Offence model directory (default: shipped); 'rules' for rules.")] = None,
+) -> None:
+    """Set-F1, top-1 accuracy, macro-F1 and micro-F1 of an offence detector on labelled facts."""
+    from clue_miner.api import _offence_detector
+    from clue_miner.evaluate.offences import evaluate_offences, format_report
+
+    try:
+        result = evaluate_offences(data, _offence_detector(model))
+    except ClueMinerError as err:
+        _fail(err)
+        return
+    typer.echo(format_report(result))
 
 
 @app.command("thresholds")

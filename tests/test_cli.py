@@ -60,3 +60,25 @@ def test_cli_thresholds_lists_rows() -> None:
     result = runner.invoke(app, ["thresholds", "盗窃"])
     assert result.exit_code == 0
     assert "入户" in result.output and "1000" in result.output
+
+
+def test_cli_evaluate_offences_on_a_small_file(tmp_path: Path) -> None:
+    data = tmp_path / "facts.jsonl"
+    rows = [
+        {"fact": "被告人张某秘密窃取被害人李某电动车一辆，价值人民币3000元。", "meta": {"accusation": ["盗窃"]}},
+        {"fact": "被告人王某虚构事实，骗取被害人人民币五万元。", "charges": ["诈骗"]},
+        {"fact": "被告人醉酒驾驶机动车，血液酒精含量为150mg/100ml。", "charges": ["危险驾驶罪"]},
+    ]
+    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    for model in (None, "rules"):
+        args = ["evaluate", "offences", "--data", str(data)] + (["--model", model] if model else [])
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert "set-F1" in result.output and "top-1" in result.output
+
+
+def test_cli_evaluate_offences_missing_model(tmp_path: Path) -> None:
+    data = tmp_path / "facts.jsonl"
+    data.write_text(json.dumps({"fact": "x", "charges": ["盗窃"]}, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "offences", "--data", str(data), "--model", str(tmp_path / "none")])
+    assert result.exit_code == 2 and "missing_model" in result.output

@@ -62,9 +62,9 @@ class Pipeline:
 
     def __post_init__(self) -> None:
         if self.offence is None:
-            from clue_miner.extract.offence import OffenceRules
+            from clue_miner.extract.offence_model import default_offence_detector
 
-            self.offence = OffenceRules()
+            self.offence = default_offence_detector()  # shipped model, rules when it is absent
         if self.category is None:
             from clue_miner.extract.category import CategoryRules
 
