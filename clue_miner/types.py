@@ -122,6 +122,9 @@ class Facts:
     blood_alcohol: float | None = None  # mg/100ml
     detention_hours: float | None = None
     people: int | None = None  # number of victims / depositors described
+    # what the complainant says the police did: refused, withdrawn, penalised, stalled,
+    # prosecuted, filed, reported (reported with no result) or None
+    stated_status: str | None = None
     incident_date: date | None = None
     evidence: tuple[Evidence, ...] = ()
 
@@ -135,6 +138,7 @@ class Facts:
             "blood_alcohol": self.blood_alcohol,
             "detention_hours": self.detention_hours,
             "people": self.people,
+            "stated_status": self.stated_status,
             "incident_date": _iso(self.incident_date),
             "evidence": [e.to_dict() for e in self.evidence],
         }

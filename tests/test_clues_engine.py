@@ -138,3 +138,28 @@ def test_clues_case_left_at_acceptance_counts_as_unfiled() -> None:
     clue = _one([(_complaint("c1", t), _ext(t, "诈骗", 30000))], m, {"K1": case})
     assert clue.clue_type == "UNFILED"
     assert any("K1" in r for r in clue.reasons)
+
+
+@pytest.mark.parametrize(
+    ("stated", "kind"),
+    [("refused", "REFUSED"), ("withdrawn", "WITHDRAWN"), ("penalised", "PENALTY_INSTEAD"), ("stalled", "STALLED")],
+)
+def test_clues_unlinked_complaint_typed_by_its_own_account(stated: str, kind: str) -> None:
+    from dataclasses import replace
+
+    t = "被骗五万元"
+    ext = _ext(t, "诈骗", 50000)
+    ext = replace(ext, facts=replace(ext.facts, stated_status=stated))
+    clue = _one([(_complaint("c1", t), ext)])
+    assert clue.clue_type == kind and clue.case_ids == ()
+    assert any("未能关联" in r for r in clue.reasons)
+
+
+@pytest.mark.parametrize("stated", ["prosecuted", "filed"])
+def test_clues_unlinked_complaint_whose_case_is_handled_is_no_clue(stated: str) -> None:
+    from dataclasses import replace
+
+    t = "被骗五万元"
+    ext = _ext(t, "诈骗", 50000)
+    ext = replace(ext, facts=replace(ext.facts, stated_status=stated))
+    assert _run([(_complaint("c1", t), ext)]) == []

@@ -110,3 +110,21 @@ def test_pipeline_to_dict_is_json_ready() -> None:
     ext = clue_miner.extract("2024年5月1日被盗3000元", received_at="2024-05-02")
     data = json.loads(json.dumps(ext.to_dict(), ensure_ascii=False))
     assert set(data) >= {"entities", "offences", "category", "facts"}
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("被骗三万元，派出所说是经济纠纷，让我去法院起诉", "refused"),
+        ("被骗三万元，报案后派出所不予立案", "refused"),
+        ("当初立了案，后来突然通知说案子撤了", "withdrawn"),
+        ("偷了我五千元的东西，派出所只罚了他五百块", "penalised"),
+        ("案子立了快两年了，一点进展都没有", "stalled"),
+        ("嫌疑人已经抓了，案子也移送起诉了", "prosecuted"),
+        ("派出所已经立案了，希望加快侦办", "filed"),
+        ("我当时就打了110，之后再没人联系过我", "reported"),
+        ("请求公安机关依法立案侦查", None),
+    ],
+)
+def test_pipeline_stated_status_of_the_report(text: str, status: str | None) -> None:
+    assert clue_miner.extract(text).facts.stated_status == status

@@ -22,6 +22,16 @@ CRIMINAL_KINDS = ("刑事",)
 ADMIN_KINDS = ("行政", "治安")
 
 
+# A clue type read from the complainant's own account when no case record links.
+_STATED_CLUE = {
+    "refused": ("REFUSED", "公安机关不予立案"),
+    "withdrawn": ("WITHDRAWN", "案件已被撤销"),
+    "penalised": ("PENALTY_INSTEAD", "对方仅受到行政处罚"),
+    "stalled": ("STALLED", "案件立案后长期没有进展"),
+}
+STATED_FACTOR = 0.75
+
+
 @dataclass(frozen=True, slots=True)
 class ClueSettings:
     as_of: date
@@ -97,10 +107,19 @@ def decide(
     base = 0.45 * view.offence_score + 0.25 * category_score + 0.30 * _crime_strength(view)
 
     if case is None:
-        if crime and category in ("crime", "administrative"):
-            reasons = _crime_reasons(view) + ["未找到与该投诉对应的公安机关案件记录"]
-            return Decision("UNFILED", base, tuple(reasons), None, view.offence)
-        return None
+        if not (crime and category in ("crime", "administrative")):
+            return None
+        stated = view.facts.stated_status
+        if stated in _STATED_CLUE:
+            # the complainant says what the police did, but no case record could be linked:
+            # the clue type follows their account, at a lower score, for a prosecutor to verify
+            kind, said = _STATED_CLUE[stated]
+            reasons = _crime_reasons(view) + [f"投诉人称{said}", "未能关联到对应的案件记录，需调取核实"]
+            return Decision(kind, base * STATED_FACTOR, tuple(reasons), None, view.offence)
+        if stated in ("prosecuted", "filed"):
+            return None  # a case exists and is being handled, we just could not find its record
+        reasons = _crime_reasons(view) + ["未找到与该投诉对应的公安机关案件记录"]
+        return Decision("UNFILED", base, tuple(reasons), None, view.offence)
 
     case_id = str(case.get("case_id"))
     kind = _text(case.get("case_kind"))

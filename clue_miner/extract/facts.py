@@ -45,7 +45,24 @@ _PEOPLE = re.compile(
     r"([0-9]{2,6}|[一二两三四五六七八九十百千]{2,5}|上百|上千|上万|数百|数千|几百|几千)(?:多|余)?(?:名|个|位|户|人)")
 _VAGUE_COUNT = {"上百": 100, "上千": 1000, "上万": 10000, "数百": 300, "数千": 3000, "几百": 300, "几千": 3000}
 _TOTAL_CUE = re.compile(r"(?:共计|合计|总共|累计|一共|总计|共|总额|总金额|总计金额|损失)(?:被骗|损失|转账|转了|被盗)?(?:人民币|金额)?(?:达|为|约)?$")
-_PENALTY_CUE = re.compile(r"(?:罚款|罚了|罚金|处罚|工资|月薪|月收入|年薪|奖励|悬赏|赔偿了|退还了?|退了)(?:人民币)?$")
+_PENALTY_CUE = re.compile(r"(?:罚款|罚了|罚金|处罚|奖励|悬赏|赔偿了|退还了?|退了)(?:人民币)?$")
+# What the complainant says became of their report, most telling first. Generic wording, not
+# phrases of one archive: refusals (不予立案, 说是经济纠纷, 让我去法院起诉), withdrawals (撤案),
+# penalties (罚款, 行政拘留), stalls (立案…一年多没进展), prosecution (移送起诉, 判了, 抓了), filing.
+_STATUS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("withdrawn", re.compile(r"撤案|撤销(?:了)?(?:案件|此案|该案|立案)|案子?(?:又|被|给)?撤(?:了|销)|(?:案|案件|该案|此案)(?:已经?)?被撤销"
+                             r"|立了又撤")),
+    ("refused", re.compile(r"不予立案|不(?:给|予|肯|愿意?)?(?:我们?|他们?|她)?立案|没有?(?:给|予)(?:我们?)?立案|拒绝立案|不予受理|不受理"
+                           r"|够不上立案|达不到立案|不够立案|不符合立案|(?:说|认为|称|定性为?)(?:这|此|该)?(?:是|属于?|为)?(?:经济|民事|合同)纠纷"
+                           r"|(?:让|叫|要)(?:我|我们|他|她|其)?(?:自己)?(?:去)?(?:向)?法院(?:起诉|告)")),
+    ("penalised", re.compile(r"(?:只|仅|就|才)?(?:被|给|对)?[^，。]{0,8}(?:罚款|罚了|处以罚|行政拘留|拘留了?[0-9一二两三四五六七八九十]+[日天]|给(?:予|了)?[^，。]{0,6}警告)")),
+    ("stalled", re.compile(r"(?:立案|立了案|案子?立了|已立案)[^，。；]{0,12}(?:[0-9一二两三四五六七八九十半多]+年|很久|多年|至今|迟迟|没有?(?:任何)?进展|无进展"
+                           r"|未破|没破|石沉大海|不了了之|没动静|没有?下文|没有?结果)|立而不侦|久侦不结|(?:一直|长期)(?:在)?侦查")),
+    ("prosecuted", re.compile(r"移送(?:审查)?起诉|移送(?:到)?检察院|(?:已经?|已被|被)判(?:了|决|刑|处)|判决(?:了|生效)|结案|(?:案子?|案件)(?:已经?)?结了"
+                              r"|(?:嫌疑人|对方|他|她|骗子|小偷)(?:已经?)?(?:被)?(?:抓(?:了|获|到|住)|到案|落网)")),
+    ("filed", re.compile(r"已经?立案|立了案|已经立了|(?:派出所|公安|警方|分局)[^，。]{0,8}立案了|(?:就|早就|早已)立案|(?:目前|现在)[^，。]{0,8}立案了")),
+    ("reported", re.compile(r"报警|报案|打了?110|报过案|去派出所")),
+)
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -161,6 +178,15 @@ def build_facts(text: str, entities: Sequence[Entity], received_at: datetime | N
         if n is not None and n > 1:
             people = max(people or 0, n)
 
+    stated: str | None = None
+    for status, pattern in _STATUS_PATTERNS:
+        m = pattern.search(text)
+        if m:
+            stated = status
+            if status != "reported":
+                evidence.append(Evidence("STATUS", m.group(0), m.start(), m.end()))
+            break
+
     received = received_at.date() if received_at else None
     day, day_ent = _incident_date([e for e in entities if e.label == "TIME"], received)
     if day_ent is not None:
@@ -175,6 +201,7 @@ def build_facts(text: str, entities: Sequence[Entity], received_at: datetime | N
         blood_alcohol=bac,
         detention_hours=hours,
         people=people,
+        stated_status=stated,
         incident_date=day,
         evidence=tuple(evidence),
     )
