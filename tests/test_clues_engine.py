@@ -163,3 +163,8 @@ def test_clues_unlinked_complaint_whose_case_is_handled_is_no_clue(stated: str) 
     ext = _ext(t, "诈骗", 50000)
     ext = replace(ext, facts=replace(ext.facts, stated_status=stated))
     assert _run([(_complaint("c1", t), ext)]) == []
+
+
+def test_clues_duty_crimes_are_not_police_filing_clues() -> None:
+    t = "举报某局长贪污公款五十万元，至今没有人查"
+    assert _run([(_complaint("c1", t), _ext(t, "贪污", 500000))]) == []

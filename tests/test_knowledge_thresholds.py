@@ -53,8 +53,9 @@ def test_thresholds_drunk_driving_bac(table: Thresholds) -> None:
 def test_thresholds_no_amount_offences(table: Thresholds) -> None:
     assert table.assess("抢劫", Facts()).criminal is True
     assert table.assess("开设赌场", Facts()).criminal is True
-    unknown = table.assess("非法经营", Facts())
-    assert unknown.criminal is True and not unknown.has_standard
+    assert table.assess("故意杀人", Facts()).criminal is True
+    unknown = table.assess("非法经营", Facts())  # no row: undecided, never presumed
+    assert unknown.criminal is None and not unknown.has_standard
 
 
 def test_thresholds_user_override(tmp_path) -> None:

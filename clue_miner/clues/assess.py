@@ -27,6 +27,7 @@ class CrimeView:
     assessment: Assessment | None
     private: bool  # 告诉才处理: not a supervision clue when refused/withdrawn/unfiled
     evidence_offence: Offence | None = None
+    police: bool = True  # investigated by the police (not a 监察委 duty crime)
 
     @property
     def criminal(self) -> bool | None:
@@ -81,6 +82,21 @@ def is_private(name: str | None) -> bool:
     if not name or tax is None:
         return name in {"侮辱", "诽谤", "暴力干涉婚姻自由", "虐待", "侵占"}
     return bool(tax.private_prosecution(name))
+
+
+# Chapters 8 and 9 of the Criminal Law (贪污贿赂罪, 渎职罪: arts. 382–419) are investigated by the
+# supervision commissions (监察委员会), not by the police: no police filing to supervise.
+_NOT_POLICE_ARTICLES = range(382, 420)
+
+
+def police_jurisdiction(name: str | None) -> bool:
+    """Is the charge one the police investigate (and so one whose filing a procuratorate supervises)?"""
+    tax = _taxonomy()
+    if not name or tax is None:
+        return True
+    info = tax.get(name)
+    article = getattr(info, "article", None)
+    return not (isinstance(article, int) and article in _NOT_POLICE_ARTICLES)
 
 
 def family(name: str | None) -> str | None:
@@ -158,4 +174,4 @@ def view_crime(
     if off is not None and off.kind == "administrative" and not verdict.has_standard:
         # the extraction named an administrative cause (吸毒 …) and no threshold says more
         verdict = replace(verdict, criminal=False, reasons=off.reasons or ("按治安案件处理的行为",))
-    return CrimeView(name, score, source, merged, verdict, is_private(name), off)
+    return CrimeView(name, score, source, merged, verdict, is_private(name), off, police_jurisdiction(name))

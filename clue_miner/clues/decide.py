@@ -102,6 +102,7 @@ def decide(
     crime = (
         view.criminal is True
         and not view.private
+        and view.police
         and view.offence_score >= settings.min_offence_score
     )
     base = 0.45 * view.offence_score + 0.25 * category_score + 0.30 * _crime_strength(view)

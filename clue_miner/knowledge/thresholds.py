@@ -148,8 +148,9 @@ class Thresholds:
     def assess(self, offence: str, facts: Facts, province: str | None = None) -> Assessment:
         rows = [r for r in self.rows_for(offence, province) if r.measure != "amount" or r.level == "较大"]
         if not rows:
-            return Assessment(offence, True, ("本表未列该罪名的数额或情节标准，按描述的行为推定，需人工核实",),
-                              ratio=1.0, has_standard=False)
+            # no line to check the facts against: a supervision clue needs one, so this stays
+            # undecided (add a row, with its source, to decide it)
+            return Assessment(offence, None, ("本表未列该罪名的立案标准，需人工核实",), has_standard=False)
         missing = False
         below: list[str] = []
         best: Assessment | None = None
