@@ -31,3 +31,14 @@ def test_mine_handwritten_archive_gives_the_expected_clues(tmp_path: Path) -> No
     matches = [json.loads(x) for x in (tmp_path / "matches.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {m["complaint_id"]: m["case_id"] for m in matches} == {
         "H002": "K-1001", "H003": "K-1002", "H006": "K-1003", "H007": "K-1004"}
+
+
+def test_mine_logs_no_phone_or_id_numbers(tmp_path: Path, caplog) -> None:  # noqa: ANN001
+    import logging
+    import re
+
+    with caplog.at_level(logging.DEBUG):
+        mine(HERE / "complaints.jsonl", HERE / "cases.csv", tmp_path, as_of=date(2024, 9, 1), workers=1)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert not re.search(r"1[3-9]\d{9}", logged)
+    assert not re.search(r"\d{17}[\dXx]", logged)
