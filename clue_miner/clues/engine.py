@@ -101,12 +101,6 @@ def _aggregate_unfiled(items: list[_Item], thresholds: Thresholds, province: str
                                                            reasons=(note,) + view.assessment.reasons))
 
 
-def _clue_key(it: _Item) -> tuple[str, str]:
-    d = it.decision
-    assert d is not None
-    return (d.clue_type, d.case_id or "")
-
-
 def _group(items: list[_Item]) -> list[Clue]:
     uf = UnionFind()
     for i, it in enumerate(items):
