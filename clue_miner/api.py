@@ -19,31 +19,72 @@ def load(
     province: str | None = None,
     thresholds: str | Path | None = None,
     offence_model: str | Path | None = None,
+    category_model: str | Path | None = None,
+    ner_model: str | Path | None = None,
     batch_size: int = 64,
 ) -> Pipeline:
     """A pipeline with the default components (rule entities, offence model, category).
 
     ``thresholds`` is a CSV that overrides rows of the shipped threshold table; ``province``
     picks provincial values (浙江, 北京 …) where the table has them. ``offence_model`` is a
-    model directory (or the name of a shipped one); ``"rules"`` uses the rule detector alone.
+    model directory (the shipped linear kind or one written by ``clue-miner train --task
+    offence``) or the name of a shipped one; ``"rules"`` uses the rule detector alone.
+    ``category_model`` is a directory written by ``clue-miner train --task category``.
+    ``ner_model`` is an NER model directory (default: the shipped ``models/ner-charlstm`` when it
+    is there); ``"none"`` keeps entities to the rule layer.
     """
     from clue_miner.knowledge.thresholds import Thresholds, default_thresholds
 
     table = Thresholds.load(thresholds) if thresholds is not None else default_thresholds()
     return Pipeline(thresholds=table, province=province, batch_size=batch_size,
-                    offence=_offence_detector(offence_model))
+                    offence=_offence_detector(offence_model), category=_category_classifier(category_model),
+                    ner=_entity_recognizer(ner_model))
 
 
 def _offence_detector(spec: str | Path | None):  # noqa: ANN202 - any OffenceDetector
+    """The detector for ``spec``, dispatched on the model directory's ``kind``: ``offence`` (the
+    linear model) or ``offence-transformer`` (``clue-miner train --task offence``)."""
     if spec is None:
         return None  # the pipeline's default
     if str(spec) == "rules":
         from clue_miner.extract.offence import OffenceRules
 
         return OffenceRules()
+    from clue_miner.errors import ModelError
+    from clue_miner.model_store import read_config, resolve
+
+    kind = read_config(resolve(spec)).get("kind")
+    if kind == "offence-transformer":
+        from clue_miner.train.detector import TransformerOffenceDetector
+
+        return TransformerOffenceDetector(spec).fit()
+    if kind in ("clue-transformer", "category-transformer"):
+        hint = ("clue_miner.load(category_model=...)" if kind == "category-transformer"
+                else "clue_miner.train.load_classifier(...)")
+        raise ModelError(f"{spec} holds a {kind!r} model, not an offence model: load it with {hint}",
+                         code="wrong_model_kind")
     from clue_miner.extract.offence_model import load_offence_model
 
     return load_offence_model(spec)
+
+
+def _entity_recognizer(spec: str | Path | None):  # noqa: ANN202 - any EntityRecognizer
+    """The statistical NER beside the rules: the shipped one by default, none for ``"none"``."""
+    if spec is not None and str(spec) in ("none", "rules"):
+        return None
+    from clue_miner.extract.ner_model import default_ner, load_ner_model
+
+    return default_ner() if spec is None else load_ner_model(spec)
+
+
+def _category_classifier(spec: str | Path | None):  # noqa: ANN202 - any CategoryClassifier
+    if spec is None:
+        return None  # the pipeline's default (rules)
+    from clue_miner.train.detector import TransformerCategoryClassifier
+    from clue_miner.train.model_dir import read_model_config
+
+    read_model_config(spec, task="category")
+    return TransformerCategoryClassifier(spec).fit()
 
 
 def _pipeline() -> Pipeline:

@@ -57,6 +57,8 @@ def mine(
     province: Annotated[str | None, typer.Option(help="Province whose thresholds apply (default: from region).")] = None,
     offence_model: Annotated[str | None, typer.Option(
         help="Offence model directory (default: the shipped one; 'rules' for the rule detector).")] = None,
+    ner_model: Annotated[str | None, typer.Option(
+        help="NER model directory (default: the shipped one; 'none' for the rule entities alone).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or table.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
@@ -86,7 +88,7 @@ def mine(
             result = run_mine(complaints, cases, out, as_of=_parse_date(as_of), stall_days=stall_days,
                               workers=workers, complaint_map=cmap, case_map=kmap, encoding=encoding,
                               thresholds=thresholds, province=province, offence_model=offence_model,
-                              progress=progress)
+                              ner_model=ner_model, progress=progress)
     except ClueMinerError as err:
         _fail(err)
         return
@@ -191,6 +193,120 @@ def evaluate_offences_cmd(
         _fail(err)
         return
     typer.echo(format_report(result))
+
+
+@evaluate_app.command("ner")
+def evaluate_ner_cmd(
+    data: Annotated[Path, typer.Option(help="Labelled NER corpus.")],
+    format_: Annotated[str, typer.Option("--format", help="cail2021, cail2022, cluener, tsv (MSRA / People's Daily) or conll.")],
+    model: Annotated[str | None, typer.Option(help="NER model directory (default: shipped); 'rules' or 'jieba' for a baseline.")] = None,
+    profile: Annotated[str | None, typer.Option(
+        help="Score this profile of the model (e.g. 'complaint', the one extract() uses) instead of the corpus's own heads.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N sentences.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Exact-span precision, recall and F1 per label and overall of an entity recogniser."""
+    from clue_miner.evaluate.ner import evaluate_ner, format_report
+
+    try:
+        if model in ("rules", "jieba"):
+            from clue_miner.extract.ner_baselines import BASELINES
+
+            recognizer = BASELINES[model]()
+        else:
+            from clue_miner.extract.ner_model import load_ner_model
+
+            recognizer = load_ner_model(model)
+        result = evaluate_ner(data, format_, recognizer, profile=profile, limit=limit)
+    except ClueMinerError as err:
+        _fail(err)
+        return
+    typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else format_report(result))
+
+
+@app.command("export-labels")
+def export_labels_cmd(
+    clues: Annotated[Path, typer.Option(help="A reviewed clues.jsonl (each line with a `verdict`).")],
+    complaints: Annotated[Path, typer.Option(help="The complaint archive the clues came from.")],
+    out: Annotated[Path, typer.Option(help="Labelled JSONL to write (text, labels, id, split).")],
+    task: Annotated[str, typer.Option(help="offence, clue or category: which labels to write.")] = "offence",
+    dev_fraction: Annotated[float, typer.Option(help="Share of clues whose complaints go to dev.")] = 0.2,
+    seed: Annotated[int, typer.Option(help="Seed of the train/dev split.")] = 13,
+    map_: Annotated[list[str] | None, typer.Option("--map", help="Complaint column mapping canonical=header.")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Force the archive's encoding (default: detect).")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Labelled rows for `train` from clues that prosecutors reviewed (confirmed / rejected / offence_corrected)."""
+    _setup_logging(verbose)
+    from clue_miner.io import parse_map_option
+    from clue_miner.train.export import export_labels
+
+    try:
+        result = export_labels(clues, complaints, out, task, seed=seed, dev_fraction=dev_fraction,
+                               mapping=parse_map_option(map_ or []), encoding=encoding)
+    except ClueMinerError as err:
+        _fail(err)
+        return
+    c = result.counts
+    verdicts = ", ".join(f"{k[8:]} {v}" for k, v in sorted(c.items()) if k.startswith("verdict_"))
+    typer.echo(f"{c.get('rows', 0)} labelled rows written to {out} (train {c.get('train', 0)}, dev {c.get('dev', 0)}, "
+               f"{c.get('no_label_rows', 0)} with no label); clues read {c.get('clues_read', 0)}, "
+               f"unreviewed {c.get('unreviewed', 0)}; verdicts: {verdicts or 'none'}")
+    if result.rejected:
+        typer.secho(f"{len(result.rejected)} line(s) rejected, see {c.get('rejected_file')}; first: line "
+                    f"{result.rejected[0]['line']} [{result.rejected[0]['reason']}] {result.rejected[0]['message']}",
+                    fg=typer.colors.YELLOW, err=True)
+
+
+@app.command("train")
+def train_cmd(
+    data: Annotated[Path, typer.Option(help="Labelled JSONL: text, labels, optional id and split.")],
+    out: Annotated[Path, typer.Option(help="Model directory to write.")],
+    task: Annotated[str, typer.Option(help="offence, clue or category.")] = "offence",
+    base: Annotated[str, typer.Option(help="A local checkpoint directory or a configuration of training/configs (tiny, small).")] = "small",
+    epochs: Annotated[float | None, typer.Option(help="Most epochs (early stopping on dev may stop sooner).")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Texts per step.")] = None,
+    lr: Annotated[float | None, typer.Option("--lr", help="Peak learning rate.")] = None,
+    max_length: Annotated[int | None, typer.Option(help="Tokens (≈ characters) read per text.")] = None,
+    patience: Annotated[int | None, typer.Option(help="Evaluations without a better dev score before stopping.")] = None,
+    class_weight: Annotated[str, typer.Option(help="sqrt, balanced or none: up-weighting of rare labels.")] = "sqrt",
+    combine: Annotated[str, typer.Option(help="Offence task: auto, model, union or rules_first (with the rule detector).")] = "auto",
+    dev_fraction: Annotated[float, typer.Option(help="Share of rows without a split that go to dev.")] = 0.1,
+    threads: Annotated[int | None, typer.Option(help="torch threads (default: all cores).")] = None,
+    seed: Annotated[int, typer.Option(help="Seed: same data, options and threads give the same model.")] = 13,
+    resume: Annotated[bool, typer.Option(help="Continue from the last checkpoint in OUT/checkpoints.")] = False,
+    keep_checkpoints: Annotated[bool, typer.Option(help="Keep OUT/checkpoints after training.")] = False,
+    max_minutes: Annotated[float | None, typer.Option(help="Stop training after this many minutes.")] = None,
+    eval_steps: Annotated[int | None, typer.Option(help="Evaluate every N steps instead of every epoch.")] = None,
+    skip_bad: Annotated[bool, typer.Option(help="Train on the good rows of a file with bad ones (reported).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Fine-tune an encoder on labelled texts; OUT loads with --offence-model (offence task)."""
+    _setup_logging(verbose)
+    from clue_miner.train.fit import TrainParams, train
+    from clue_miner.train.metrics import format_metrics
+
+    params = TrainParams(task=task, base=base, epochs=epochs, batch_size=batch_size, learning_rate=lr,
+                         max_length=max_length, patience=patience, class_weight=class_weight, combine=combine,
+                         threads=threads, seed=seed, dev_fraction=dev_fraction, resume=resume,
+                         keep_checkpoints=keep_checkpoints, max_minutes=max_minutes, eval_steps=eval_steps,
+                         skip_bad=skip_bad, quiet=quiet)
+    try:
+        result = train(data, out, params)
+    except ClueMinerError as err:
+        _fail(err)
+        return
+    m = result.metrics
+    typer.echo(f"model written to {result.out_dir} ({len(result.config['labels'])} labels, "
+               f"{m['train_seconds']:.0f} s, {m['epochs_run']} epochs; decision {result.config['decision']})")
+    for split in ("dev", "test"):
+        if m.get(split):
+            typer.echo(format_metrics(split, m[split]))
+    if m.get("dev_by_combine"):
+        typer.echo("dev row-F1 per combination with the rules: " +
+                   ", ".join(f"{k} {v:.4f}" for k, v in m["dev_by_combine"].items()))
+    typer.echo(f"inference {m['inference_texts_per_second']:.0f} texts/s; metrics in {result.out_dir / 'metrics.json'}")
 
 
 @app.command("thresholds")

@@ -30,11 +30,12 @@ class MineResult:
     clues: list[Clue] = field(default_factory=list)
 
 
-def _build_pipeline(province: str | None, thresholds: str | None, offence_model: str | None):  # noqa: ANN202
+def _build_pipeline(province: str | None, thresholds: str | None, offence_model: str | None,
+                    ner_model: str | None = None):  # noqa: ANN202
     """Picklable factory: each worker process builds its own pipeline once."""
     from clue_miner.api import load
 
-    return load(province=province, thresholds=thresholds, offence_model=offence_model)
+    return load(province=province, thresholds=thresholds, offence_model=offence_model, ner_model=ner_model)
 
 
 def _summary_extractor(texts: list[str]) -> list[Extraction]:
@@ -59,6 +60,7 @@ def mine(
     province: str | None = None,
     link_threshold: float | None = None,
     offence_model: str | Path | None = None,
+    ner_model: str | Path | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> MineResult:
     """Run the whole job and write ``out``. ``progress(stage, done, total)`` is called as it goes."""
@@ -86,11 +88,13 @@ def mine(
     tick = time.perf_counter()
     future = sum(1 for c in rows if c.received_at is not None and c.received_at.date() > as_of)
     factory = partial(_build_pipeline, province, str(thresholds) if thresholds else None,
-                      str(offence_model) if offence_model else None)
-    if offence_model and str(offence_model) != "rules":
-        from clue_miner.model_store import read_config, resolve
+                      str(offence_model) if offence_model else None, str(ner_model) if ner_model else None)
+    from clue_miner.model_store import read_config, resolve
 
+    if offence_model and str(offence_model) != "rules":
         read_config(resolve(offence_model))  # a bad model directory fails here, not in a worker
+    if ner_model and str(ner_model) not in ("none", "rules"):
+        read_config(resolve(ner_model), kind="ner")
     extractions: list[Extraction] = []
     done = 0
 
@@ -155,7 +159,7 @@ def mine(
         "as_of": as_of.isoformat(),
         "stall_days": stall_days,
         "workers": workers,
-        "versions": {"clue_miner": __version__, **_model_versions(offence_model)},
+        "versions": {"clue_miner": __version__, **_model_versions(offence_model, ner_model)},
         "inputs": {"complaints": str(complaints), "cases": str(cases),
                    "thresholds": str(thresholds) if thresholds else "shipped"},
     }
@@ -179,10 +183,10 @@ def _case_rows(frame, wanted: set[str]) -> dict[str, dict[str, Any]]:  # noqa: A
     return {str(r["case_id"]): r for r in sub.to_dict("records")}
 
 
-def _model_versions(offence_model: str | Path | None) -> dict[str, str]:
+def _model_versions(offence_model: str | Path | None, ner_model: str | Path | None = None) -> dict[str, str]:
     from clue_miner.api import load
 
-    versions = load(offence_model=offence_model).versions
+    versions = load(offence_model=offence_model, ner_model=ner_model).versions
     return {"extract": "rules-v1", **versions, "link": "duckdb-fs-v1", "clues": "rules-v1"}
 
 

@@ -140,3 +140,19 @@ def test_persons_full_width_digits_are_normalised_in_value() -> None:
 
 def test_persons_empty() -> None:
     assert find("", CTX) == []
+
+
+@pytest.mark.parametrize(("text", "name", "role"), [
+    ("我是王敏的女儿，替她反映一件事。", "王敏", "victim"),          # on whose behalf the complaint is
+    ("替王小红反映，她的电动车被偷了。", "王小红", "victim"),
+    ("来电人称被邵巧云殴打，鼻子出血。", "邵巧云", "suspect"),        # 被X打
+    ("戴波还威胁要到我单位闹。", "戴波", "suspect"),                 # X威胁
+    ("小偷盗走了李建国的电动车。", "李建国", "victim"),              # 盗走X的
+    ("派出所的刘明说会处理。", "刘明", "officer"),
+    ("我和周立军是多年的朋友。", "周立军", None),                    # nothing decides
+])
+def test_role_in_context_for_names_a_model_found(text: str, name: str, role: str | None) -> None:
+    from clue_miner.extract.rules.persons import role_in_context
+
+    start = text.index(name)
+    assert role_in_context(text, start, start + len(name)) == role

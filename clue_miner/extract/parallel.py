@@ -32,6 +32,9 @@ def default_workers() -> int:
 def _init_worker(factory: Callable[[], Any]) -> None:
     global _WORKER_PIPELINE
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)  # BLAS pools already started in a forked parent ignore OMP_NUM_THREADS
     _WORKER_PIPELINE = factory()
 
 

@@ -373,6 +373,26 @@ def _context_role(t: str, x: _Mention, c: dict[str, re.Pattern[str]]) -> tuple[s
     return None
 
 
+@lru_cache(maxsize=1)
+def _behalf() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    kin = _alt(json.loads((_KNOWLEDGE / "rules_role_cues.json").read_text(encoding="utf-8"))["kin"])
+    return (re.compile(r"(?:我是|本人是|我系)$"), re.compile(r"的(?:" + kin + r"|家属|亲属|家人|朋友|同事)"),
+            re.compile(r"(?:替|代|帮)$"), re.compile(r"(?:反映|投诉|举报|报案|报警|求助|咨询|写信)"))
+
+
+def role_in_context(text: str, start: int, end: int) -> str | None:
+    """The role the words around ``text[start:end]`` give a name found elsewhere (by a statistical
+    model): 被X打 / X盗走 / 伙同X -> suspect, 盗走X的 / X家中被盗 / 我是X的女儿 / 替X反映 -> victim,
+    派出所的X -> officer; None when nothing around it decides."""
+    value = text[start:end]
+    i_am, kin_of, proxy, report = _behalf()
+    left = text[max(0, start - 6):start]
+    if (i_am.search(left) and kin_of.match(text, end)) or (proxy.search(left) and report.match(text, end)):
+        return "victim"  # 我是王敏的女儿，替她反映 / 替王敏反映: the person the complaint is on behalf of
+    hit = _context_role(text, _Mention(start, end, value, None, "某" in value), _lexicon().ctx)
+    return hit[0] if hit else None
+
+
 def _assign_roles(t: str, ments: list[_Mention], lex: _Lexicon) -> None:
     for x in ments:
         if x.rank == 0 or x.kin:

@@ -1,0 +1,100 @@
+"""Inputs of the NER network: character and bigram ids, lexicon flags, and text segmentation.
+
+Shared by training (``training/ner_*.py``) and inference (:mod:`clue_miner.extract.ner_model`) so
+both see exactly the same features. Ids 0 and 1 are padding and unknown. A bigram is a character
+and its right neighbour (``\\x03`` past the end) with ASCII digits folded to ``0`` and letters to
+``a`` (``600元`` and ``300元`` share ``00``, ``0元``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = ["PAD", "UNK", "Vocab", "bigrams", "segment"]
+
+PAD, UNK = 0, 1
+_END = "\x03"
+_FOLD = {ord(c): "0" for c in "0123456789"} | {ord(c): "a" for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+_SENT_END = re.compile(r"[。！？!?；;\n]+[”’\"」』]?")
+_CLAUSE_END = re.compile(r"[，,、：:]")
+
+
+def bigrams(text: str) -> list[str]:
+    folded = text.translate(_FOLD)
+    return [folded[i:i + 2] if i + 1 < len(folded) else folded[i] + _END for i in range(len(folded))]
+
+
+@dataclass
+class Vocab:
+    """Character, bigram and lexicon-word vocabularies (lists; the index of an entry is its id;
+    ``words[0]`` is "no word")."""
+
+    chars: list[str]
+    bigrams: list[str]
+    words: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._c = {c: i for i, c in enumerate(self.chars)}
+        self._b = {b: i for i, b in enumerate(self.bigrams)}
+
+    def encode(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        c = self._c
+        b = self._b
+        cids = np.fromiter((c.get(ch, UNK) for ch in text), dtype=np.int64, count=len(text))
+        bids = np.fromiter((b.get(bg, UNK) for bg in bigrams(text)), dtype=np.int64, count=len(text))
+        return cids, bids
+
+    @classmethod
+    def build(cls, texts: Sequence[str], min_char: int = 2, min_bigram: int = 3,
+              max_bigrams: int = 80000) -> Vocab:
+        from collections import Counter
+
+        cc: Counter[str] = Counter()
+        bc: Counter[str] = Counter()
+        for t in texts:
+            cc.update(t)
+            bc.update(bigrams(t))
+        chars = sorted((c for c, n in cc.items() if n >= min_char), key=lambda c: (-cc[c], c))
+        bgs = sorted((g for g, n in bc.items() if n >= min_bigram), key=lambda g: (-bc[g], g))[:max_bigrams]
+        return cls(["<pad>", "<unk>", *chars], ["<pad>", "<unk>", *bgs])
+
+    def word_map(self, lexicon_words: Sequence[str]) -> np.ndarray:
+        """For each lexicon word (in the lexicon's order), its id in :attr:`words` (0: none)."""
+        index = {w: i for i, w in enumerate(self.words) if i > 0}
+        return np.fromiter((index.get(w, 0) for w in lexicon_words), dtype=np.int64, count=len(lexicon_words))
+
+
+def segment(text: str, max_len: int = 160, hard_len: int = 250) -> list[tuple[int, int]]:
+    """``(start, end)`` pieces of ``text``: whole sentences packed up to ``max_len`` characters;
+    a sentence longer than ``hard_len`` is cut at clause marks, then every ``hard_len``."""
+    if len(text) <= max_len:
+        return [(0, len(text))] if text else []
+    sents: list[tuple[int, int]] = []
+    pos = 0
+    for m in _SENT_END.finditer(text):
+        sents.append((pos, m.end()))
+        pos = m.end()
+    if pos < len(text):
+        sents.append((pos, len(text)))
+    pieces: list[tuple[int, int]] = []
+    for s, e in sents:
+        while e - s > hard_len:
+            cut = s + hard_len
+            window = text[s + hard_len // 2: cut]
+            marks = list(_CLAUSE_END.finditer(window))
+            if marks:
+                cut = s + hard_len // 2 + marks[-1].end()
+            pieces.append((s, cut))
+            s = cut
+        pieces.append((s, e))
+    out: list[tuple[int, int]] = []
+    for s, e in pieces:
+        if out and e - out[-1][0] <= max_len:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out

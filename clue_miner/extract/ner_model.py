@@ -1,0 +1,315 @@
+"""The shipped statistical NER (``models/ner-charlstm``): a char BiLSTM-CRF with lexicon features.
+
+One shared encoder (character + bigram embeddings + soft-lexicon flags and word-set embeddings from
+jieba's dictionary, :mod:`clue_miner.extract.lexicon`) feeds one CRF head per corpus family (news = MSRA/People's
+Daily, CAIL2021 persons, CAIL2021 rest, CAIL2022, CLUENER, Weibo). Each head speaks its corpus's
+native labels; ``config.json`` maps them onto DESIGN's labels. A *profile* says which heads speak:
+
+* ``complaint`` (the default inside ``extract()``): the CAIL2021 person head (suspect / victim),
+  then the CAIL2021, CAIL2022 and news heads; overlaps go to persons, then to the earlier head,
+  then to the longer span; the labels kept are PERSON, LOCATION, ORG, ITEM and QUANTITY (MONEY,
+  TIME and identifiers stay with the rule layer, which normalises their values);
+* one profile per corpus (``news``, ``cail2021``, ``cail2022``, ``cluener``, ``weibo``): that
+  corpus's heads only, every mapped label; used by ``evaluate_ner`` to score a corpus on its own
+  conventions (:meth:`NerModel.for_corpus`).
+
+Roles: a cue right before the name decides (``knowledge/rules_role_cues.json``: 我叫 / 举报人 ->
+complainant, 被告人 -> suspect, 民警 -> officer …); else the CAIL2021 person head's suspect / victim;
+else the role of another mention with the same text; else ``other``. Spans that run across a
+clause mark (，。；) are dropped: the corpora almost never label one.
+
+Inference is numpy only (:mod:`clue_miner.extract.ner_numpy`); weights load from ``weights.npz``
+without pickle.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from clue_miner.errors import ModelError
+from clue_miner.extract.ner_features import Vocab, segment
+from clue_miner.extract.ner_numpy import BiLSTM, bioes_tags, spans_from_tags, transition_mask, viterbi
+from clue_miner.extract.rules.persons import role_in_context
+from clue_miner.types import Entity
+
+log = logging.getLogger(__name__)
+
+__all__ = ["DEFAULT_MODEL", "NerModel", "default_ner", "load_ner_model"]
+
+DEFAULT_MODEL = "ner-charlstm"
+_KNOWLEDGE = Path(__file__).resolve().parents[1] / "knowledge"
+_CLAUSE = re.compile(r"[，。；！？,;!?]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Head:
+    name: str
+    tags: list[str]
+    label_map: dict[str, str]
+    w: np.ndarray
+    b: np.ndarray
+    trans: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+
+@lru_cache(maxsize=1)
+def _cues() -> tuple[re.Pattern[str], dict[str, str]]:
+    cues = json.loads((_KNOWLEDGE / "rules_role_cues.json").read_text(encoding="utf-8"))["left_cues"]
+    role = {w: r for r, words in cues.items() if r != "other" for w in words}
+    alt = "|".join(re.escape(w) for w in sorted(role, key=lambda w: (-len(w), w)))
+    return re.compile(f"(?:{alt})[:：]?$"), role
+
+
+class NerModel:
+    """EntityRecognizer over normalised texts: ``predict(texts) -> list[list[Entity]]``."""
+
+    source = "ner"
+
+    def __init__(self, path: str | Path, profile: str | None = None, batch_chars: int = 12000,
+                 threads: int | None = None) -> None:
+        from clue_miner.model_store import read_config
+
+        self.path = Path(path)
+        self.config: dict[str, Any] = read_config(self.path, kind="ner")
+        self.name = str(self.config.get("name", DEFAULT_MODEL))
+        self.version = str(self.config.get("version", self.name))
+        self.profile = profile or str(self.config.get("default_profile", "complaint"))
+        if self.profile not in self.config["profiles"]:
+            raise ModelError(f"{self.path}: no NER profile {self.profile!r}", code="bad_model")
+        self.batch_chars = batch_chars
+        self.threads = threads
+        self._state: dict[str, Any] | None = None
+        self._lock = threading.Lock()
+
+    # -- loading ---------------------------------------------------------------------------
+    def _load(self) -> dict[str, Any]:
+        if self._state is not None:
+            return self._state
+        with self._lock:
+            if self._state is None:
+                self._state = self._read()
+        return self._state
+
+    def _read(self) -> dict[str, Any]:
+        cfg = self.config
+        vocab_js = json.loads((self.path / "vocab.json").read_text(encoding="utf-8"))
+        with np.load(self.path / "weights.npz", allow_pickle=False) as z:
+            w = {k: z[k].astype(np.float32) for k in z.files}
+        enc = cfg["encoder"]
+        lexicon = None
+        if enc.get("n_lex"):
+            from clue_miner.extract.lexicon import get_lexicon
+
+            lexicon = get_lexicon()
+            want = cfg.get("lexicon", {}).get("fingerprint")
+            if want and want != lexicon.fingerprint:
+                log.warning("NER lexicon differs from training (%s != %s): check the jieba version",
+                            lexicon.fingerprint, want)
+        heads = {}
+        for name, spec in cfg["heads"].items():
+            tags = bioes_tags(spec["labels"])
+            mt, ms, me = transition_mask(tags)
+            heads[name] = _Head(name, tags, dict(spec.get("map", {})), np.ascontiguousarray(w[f"{name}.w"].T),
+                                w[f"{name}.b"], w[f"{name}.trans"] + mt, w[f"{name}.start"] + ms, w[f"{name}.end"] + me)
+        lstm = BiLSTM(w["lstm.w_ih"], w["lstm.w_hh"], w["lstm.b"], w["lstm.w_ih_r"], w["lstm.w_hh_r"], w["lstm.b_r"])
+        vocab = Vocab(vocab_js["chars"], vocab_js.get("bigrams", ["<pad>", "<unk>"]), vocab_js.get("words", []))
+        word_emb = w.get("word_emb") if lexicon is not None and enc.get("word_k") else None
+        to_model = vocab.word_map(lexicon.words) if word_emb is not None and lexicon is not None else None
+        return {"vocab": vocab, "char_emb": w["char_emb"], "bigram_emb": w.get("bigram_emb"), "lexicon": lexicon,
+                "word_emb": word_emb, "to_model": to_model, "word_k": int(enc.get("word_k") or 0),
+                "lstm": lstm, "heads": heads}
+
+    # -- views -----------------------------------------------------------------------------
+    def with_profile(self, profile: str) -> NerModel:
+        """The same weights (shared, loaded once) decoded under another profile."""
+        other = NerModel.__new__(NerModel)
+        other.__dict__.update(self.__dict__)
+        if profile not in self.config["profiles"]:
+            raise ModelError(f"{self.path}: no NER profile {profile!r}", code="bad_model")
+        other.profile = profile
+        other._state = self._load()
+        return other
+
+    def for_corpus(self, scheme: str) -> NerModel:
+        """The view that speaks a corpus's conventions (``news``, ``cail2021`` …), else ``self``."""
+        return self.with_profile(scheme) if scheme in self.config["profiles"] else self
+
+    # -- inference -------------------------------------------------------------------------
+    def _encode(self, pieces: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        st = self._load()
+        n, steps = len(pieces), max(len(p) for p in pieces)
+        lengths = np.array([len(p) for p in pieces], dtype=np.int64)
+        cids = np.zeros((n, steps), dtype=np.int64)
+        bids = np.zeros((n, steps), dtype=np.int64)
+        lexicon, k = st["lexicon"], st["word_k"]
+        lex = np.zeros((n, steps, self.config["encoder"]["n_lex"] if lexicon is not None else 0), dtype=np.float32)
+        wids = np.zeros((n, steps, 3, k), dtype=np.int64) if st["word_emb"] is not None else None
+        wwts = np.zeros((n, steps, 3, k), dtype=np.float32) if wids is not None else None
+        for i, p in enumerate(pieces):
+            c, b = st["vocab"].encode(p)
+            cids[i, : len(p)] = c
+            bids[i, : len(p)] = b
+            if lexicon is not None:
+                found = lexicon.matches(p)
+                lex[i, : len(p)] = lexicon.features(p, found)
+                if wids is not None and wwts is not None:
+                    wids[i, : len(p)], wwts[i, : len(p)] = lexicon.word_slots(p, st["to_model"], k, found)
+        parts = [st["char_emb"][cids]]
+        if st["bigram_emb"] is not None:
+            parts.append(st["bigram_emb"][bids])
+        if lexicon is not None:
+            parts.append(lex)
+        if wids is not None and wwts is not None:  # SoftLexicon: weighted mean of each B / M / E set
+            we = np.einsum("btsk,btskd->btsd", wwts, st["word_emb"][wids])
+            parts.append(we.reshape(n, steps, -1))
+        return st["lstm"](np.concatenate(parts, axis=2), lengths), lengths
+
+    def predict_native(self, texts: Sequence[str], heads: Sequence[str]) -> list[dict[str, list[tuple[int, int, str]]]]:
+        """Per text, per head, the native spans ``(start, end, label)`` (offsets into the text).
+
+        BLAS runs on ``threads`` threads (default ``$CLUE_MINER_THREADS`` or 1): the matrices are
+        small, and an OpenBLAS pool wider than the free cores spins and runs 20x slower."""
+        with _blas().limit(limits=_threads(self.threads), user_api="blas"):
+            return self._predict_native(texts, heads)
+
+    def _predict_native(self, texts: Sequence[str], heads: Sequence[str]) -> list[dict[str, list[tuple[int, int, str]]]]:
+        st = self._load()
+        seg = self.config.get("segment", {})
+        pieces: list[tuple[int, int, int]] = []  # (text index, start, end)
+        for i, t in enumerate(texts):
+            pieces += [(i, s, e) for s, e in segment(t, seg.get("max_len", 160), seg.get("hard_len", 250))]
+        order = sorted(range(len(pieces)), key=lambda k: pieces[k][2] - pieces[k][1])
+        out: list[dict[str, list[tuple[int, int, str]]]] = [{h: [] for h in heads} for _ in texts]
+        pos = 0
+        while pos < len(order):  # ascending lengths: the newest piece is the batch's longest
+            batch = [order[pos]]
+            pos += 1
+            while pos < len(order):
+                size = pieces[order[pos]][2] - pieces[order[pos]][1]
+                if size * (len(batch) + 1) > self.batch_chars:
+                    break
+                batch.append(order[pos])
+                pos += 1
+            strs = [texts[pieces[k][0]][pieces[k][1]:pieces[k][2]] for k in batch]
+            hidden, lengths = self._encode(strs)
+            for name in heads:
+                hd: _Head = st["heads"][name]
+                em = hidden @ hd.w + hd.b
+                for k, path in zip(batch, viterbi(em, lengths, hd.trans, hd.start, hd.end), strict=True):
+                    i, off, _ = pieces[k]
+                    out[i][name] += [(s + off, e + off, lab) for s, e, lab in spans_from_tags(path, hd.tags)]
+        return out
+
+    def predict(self, texts: Sequence[str]) -> list[list[Entity]]:
+        prof = self.config["profiles"][self.profile]
+        heads = list(prof["heads"])
+        keep = set(prof.get("labels") or [])
+        st = self._load()
+        native = self.predict_native(texts, heads) if texts else []
+        results = []
+        for text, per_head in zip(texts, native, strict=True):
+            cands: list[tuple[int, int, int, str]] = []  # (start, end, head rank, key)
+            for rank, name in enumerate(heads):
+                lmap = st["heads"][name].label_map
+                for s, e, lab in per_head[name]:
+                    key = lmap.get(lab)
+                    if _CLAUSE.search(text, s, e):
+                        continue  # gold spans almost never cross a clause mark; these are run-ons
+                    if key and (not keep or key.partition(":")[0] in keep):
+                        cands.append((s, e, rank, key))
+            if prof.get("resolve", True):
+                cands = _resolve(cands)
+            results.append(_entities(text, cands))
+        return results
+
+
+@lru_cache(maxsize=1)
+def _blas() -> Any:
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def _threads(threads: int | None) -> int:
+    import os
+
+    return max(1, int(threads or os.environ.get("CLUE_MINER_THREADS") or 1))
+
+
+def _resolve(cands: list[tuple[int, int, int, str]]) -> list[tuple[int, int, int, str]]:
+    """Persons first, then earlier heads, then longer spans; a PERSON kept inherits an overlapping
+    head's role. A place or item that would swallow a person is dropped (``张某某家中``), so the
+    pipeline's merge (longer span wins) never loses a person to it."""
+    roles = [(s, e, k) for s, e, _, k in cands if k.startswith("PERSON:")]
+    kept: list[tuple[int, int, int, str]] = []
+    for c in sorted(cands, key=lambda c: (not c[3].startswith("PERSON"), c[2], -(c[1] - c[0]), c[0])):
+        if any(c[0] < e and s < c[1] for s, e, _, _ in kept):
+            continue
+        if c[3] == "PERSON":
+            role = next((k for s, e, k in roles if s < c[1] and c[0] < e), None)
+            c = (c[0], c[1], c[2], role or c[3])
+        kept.append(c)
+    return sorted(kept)
+
+
+def _entities(text: str, cands: list[tuple[int, int, int, str]]) -> list[Entity]:
+    pattern, cue_role = _cues()
+    ents: list[Entity] = []
+    seen_role: dict[str, str] = {}
+    for s, e, _, key in cands:
+        label, _, sub = key.partition(":")
+        if label == "PERSON" and sub:
+            seen_role.setdefault(text[s:e], sub)
+    for s, e, _, key in sorted(set(cands)):
+        label, _, sub = key.partition(":")
+        span = text[s:e]
+        attrs: dict[str, Any] = {}
+        value: Any = span
+        if label == "PERSON":
+            m = pattern.search(text, max(0, s - 8), s)  # a cue right before the name wins
+            role = (cue_role[m.group().rstrip(":：")] if m else role_in_context(text, s, e)
+                    or sub or seen_role.get(span, "other"))
+            attrs = {"role": role, "partial": "某" in span or "×" in span or "*" in span}
+        elif label == "ITEM":
+            attrs = {"kind": sub or "goods"}
+        elif label == "MONEY":
+            from clue_miner.text.money import parse_money
+
+            mv = parse_money(span)
+            value = mv.value if mv is not None else None
+        elif label == "TIME":
+            from clue_miner.text.dates import find_times
+
+            found = find_times(span)
+            value = found[0].value if found else None
+        ents.append(Entity(label, s, e, span, value, attrs, source="ner"))
+    return ents
+
+
+def load_ner_model(path: str | Path | None = None, profile: str | None = None) -> NerModel:
+    """The NER model in ``path`` (default: the shipped ``models/ner-charlstm``)."""
+    from clue_miner.model_store import resolve
+
+    return NerModel(resolve(path or DEFAULT_MODEL), profile=profile)
+
+
+def default_ner() -> NerModel | None:
+    """The shipped NER model, or ``None`` when its directory is missing (rules only)."""
+    from clue_miner.model_store import models_dir
+
+    path = models_dir() / DEFAULT_MODEL
+    if not (path / "config.json").is_file():
+        log.info("no NER model at %s: entities come from the rules alone", path)
+        return None
+    return NerModel(path)

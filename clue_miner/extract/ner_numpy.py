@@ -1,0 +1,142 @@
+"""The NER network's forward pass in numpy: embeddings, a batched BiLSTM, per-head CRF Viterbi.
+
+No torch at inference: the weights are plain arrays (``weights.npz``, float16 on disk). The BiLSTM
+loops over time steps only; every step works on the whole batch. Gate order and bias layout
+follow ``torch.nn.LSTM`` (i, f, g, o; ``b = b_ih + b_hh``) so trained weights load unchanged.
+
+Tag scheme: BIOES per head, ``O`` first, then ``B-X, I-X, E-X, S-X`` for each label X. The CRF
+decodes under hard constraints (no ``I-X`` after ``O`` …): :func:`transition_mask` is shared with
+training so both sides score the same lattice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = ["BiLSTM", "bioes_tags", "spans_from_tags", "transition_mask", "viterbi"]
+
+NEG = -1e4
+
+
+def bioes_tags(labels: Sequence[str]) -> list[str]:
+    return ["O"] + [f"{p}-{lab}" for lab in labels for p in "BIES"]
+
+
+def transition_mask(tags: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(trans, start, end)`` additive masks: 0 where allowed, ``NEG`` where BIOES forbids it."""
+    k = len(tags)
+    trans = np.zeros((k, k), dtype=np.float32)
+    start = np.zeros(k, dtype=np.float32)
+    end = np.zeros(k, dtype=np.float32)
+    parts = [(t[0], t[2:]) for t in tags]
+    for i, (p, lab) in enumerate(parts):
+        if p in "IE":
+            start[i] = NEG
+        if p in "BI":
+            end[i] = NEG
+        for j, (q, lab2) in enumerate(parts):
+            inside = p in "BI"
+            ok = (q in "IE" and lab2 == lab) if inside else q in "OBS"
+            if not ok:
+                trans[i, j] = NEG
+    return trans, start, end
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+class BiLSTM:
+    """One bidirectional LSTM layer over right-padded batches.
+
+    Both directions advance in the same loop (one batched matmul a step); the sigmoid gates' rows
+    are pre-scaled by 1/2 so a single ``tanh`` over all four gates gives them all
+    (``sigmoid(x) = (1 + tanh(x / 2)) / 2``); gates are reordered to (i, f, o, g) at load.
+    """
+
+    def __init__(self, w_ih: np.ndarray, w_hh: np.ndarray, b: np.ndarray,
+                 w_ih_r: np.ndarray, w_hh_r: np.ndarray, b_r: np.ndarray) -> None:
+        h = w_hh.shape[1]
+        self.hidden = h
+        perm = np.r_[0:2 * h, 3 * h:4 * h, 2 * h:3 * h]  # torch (i, f, g, o) -> (i, f, o, g)
+        scale = np.r_[np.full(3 * h, 0.5), np.ones(h)].astype(np.float32)
+
+        def prep(m: np.ndarray) -> np.ndarray:
+            return (m[perm].astype(np.float32) * scale[:, None]) if m.ndim == 2 else m[perm].astype(np.float32) * scale
+
+        self.w_in = np.ascontiguousarray(np.concatenate([prep(w_ih), prep(w_ih_r)], axis=0).T)
+        self.b_in = np.concatenate([prep(b), prep(b_r)])
+        self.u = np.ascontiguousarray(np.stack([prep(w_hh).T, prep(w_hh_r).T]))  # (2, H, 4H)
+
+    def __call__(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """``x`` (B, T, D) -> (B, T, 2H); positions at or past ``lengths`` are zero."""
+        bsz, steps, _ = x.shape
+        h, h4 = self.hidden, 4 * self.hidden
+        gx = (x.reshape(bsz * steps, -1) @ self.w_in + self.b_in).reshape(bsz, steps, 2, h4)
+        gates = np.empty((steps, 2, bsz, h4), dtype=np.float32)  # step s: forward t=s, backward t=T-1-s
+        gates[:, 0] = gx[:, :, 0].transpose(1, 0, 2)
+        gates[:, 1] = gx[:, ::-1, 1].transpose(1, 0, 2)
+        live = (np.arange(steps)[::-1, None] < lengths[None, :]).astype(np.float32)[:, :, None]  # backward mask
+        out = np.empty((2, steps, bsz, h), dtype=np.float32)
+        hs = np.zeros((2, bsz, h), dtype=np.float32)
+        cs = np.zeros((2, bsz, h), dtype=np.float32)
+        for s in range(steps):
+            t = np.tanh(gates[s] + hs @ self.u)
+            ifo = t[:, :, : 3 * h]
+            ifo *= 0.5
+            ifo += 0.5
+            cs *= ifo[:, :, h:2 * h]
+            cs += ifo[:, :, :h] * t[:, :, 3 * h:]
+            hs = ifo[:, :, 2 * h:] * np.tanh(cs)
+            cs[1] *= live[s]
+            hs[1] *= live[s]
+            out[0, s] = hs[0]
+            out[1, steps - 1 - s] = hs[1]
+        res = np.concatenate([out[0], out[1]], axis=2).transpose(1, 0, 2)
+        res *= (np.arange(steps)[None, :] < lengths[:, None])[:, :, None]
+        return res
+
+
+def viterbi(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start: np.ndarray,
+            end: np.ndarray) -> list[list[int]]:
+    """Best tag paths of a batch: ``emissions`` (B, T, K), transitions (K, K) from -> to."""
+    bsz, steps, k = emissions.shape
+    score = start[None, :] + emissions[:, 0]
+    back = np.zeros((steps, bsz, k), dtype=np.int16)
+    for t in range(1, steps):
+        cand = score[:, :, None] + trans[None, :, :]
+        best = cand.argmax(axis=1)
+        new = np.take_along_axis(cand, best[:, None, :], axis=1)[:, 0] + emissions[:, t]
+        live = (t < lengths)[:, None]
+        score = np.where(live, new, score)
+        back[t] = np.where(live, best, np.arange(k)[None, :])
+    score = score + end[None, :]
+    cur = score.argmax(axis=1)
+    rows = np.arange(bsz)
+    paths = np.zeros((bsz, steps), dtype=np.int64)
+    for t in range(steps - 1, -1, -1):
+        paths[:, t] = cur
+        if t > 0:
+            cur = np.where(t < lengths, back[t, rows, cur], cur)
+    return [paths[b, : int(lengths[b])].tolist() for b in range(bsz)]
+
+def spans_from_tags(path: Sequence[int], tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """``(start, end_exclusive, label)`` of a BIOES path (a stray I/E opens a span, as in BIO)."""
+    spans: list[tuple[int, int, str]] = []
+    open_at, label = -1, ""
+    for i, k in enumerate(path):
+        tag = tags[k]
+        p, lab = tag[0], tag[2:]
+        if p == "O":
+            open_at, label = -1, ""
+        elif p == "S":
+            spans.append((i, i + 1, lab))
+            open_at, label = -1, ""
+        elif p == "B" or lab != label:
+            open_at, label = i, lab
+        if p == "E" and open_at >= 0:
+            spans.append((open_at, i + 1, lab))
+            open_at, label = -1, ""
+    return spans

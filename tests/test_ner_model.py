@@ -1,0 +1,192 @@
+"""The statistical NER (models/ner-charlstm) on hand-written complaint sentences, and its numpy parts."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from clue_miner.extract.components import EntityRecognizer
+from clue_miner.extract.lexicon import N_FEATURES, get_lexicon
+from clue_miner.extract.ner_features import Vocab, bigrams, segment
+from clue_miner.extract.ner_model import NerModel, default_ner, load_ner_model
+from clue_miner.extract.ner_numpy import bioes_tags, spans_from_tags, transition_mask, viterbi
+from clue_miner.model_store import models_dir
+
+MODEL_DIR = models_dir() / "ner-charlstm"
+
+
+@pytest.fixture(scope="module")
+def model() -> NerModel:
+    if not (MODEL_DIR / "config.json").exists():
+        pytest.skip("models/ner-charlstm is not built (training/train_ner.py)")
+    return load_ner_model()
+
+
+def _found(model: NerModel, text: str) -> dict[tuple[str, str], dict]:
+    ents = model.predict([text])[0]
+    for e in ents:
+        assert text[e.start:e.end] == e.text and e.source == "ner"
+    return {(e.label, e.text): e.attrs for e in ents}
+
+
+# -- the shipped model --------------------------------------------------------------------------
+
+def test_ner_model_is_an_entity_recognizer(model: NerModel) -> None:
+    assert isinstance(model, EntityRecognizer)
+    assert model.name == "ner-charlstm" and model.version.startswith("ner-charlstm")
+    assert model.predict([]) == [] and model.predict([""]) == [[]]
+
+
+def test_ner_model_full_names_with_roles(model: NerModel) -> None:
+    found = _found(model, "犯罪嫌疑人张三、李四持刀抢劫了受害人王五的现金和一辆电动车。")
+    assert found[("PERSON", "张三")]["role"] == "suspect"
+    assert found[("PERSON", "李四")]["role"] == "suspect"
+    assert found[("PERSON", "王五")]["role"] == "victim"
+    assert found[("ITEM", "一辆电动车")]["kind"] == "goods" or found.get(("ITEM", "电动车"), {}).get("kind") == "goods"
+
+
+def test_ner_model_complainant_from_cue(model: NerModel) -> None:
+    found = _found(model, "我叫王小明，住在湖南省长沙市岳麓区麓山南路2号，昨天晚上我的电动车在小区楼下被偷了。")
+    assert found[("PERSON", "王小明")]["role"] == "complainant"
+    assert ("LOCATION", "湖南省长沙市岳麓区麓山南路2号") in found
+    assert found[("ITEM", "电动车")]["kind"] == "goods"
+
+
+def test_ner_model_partial_names(model: NerModel) -> None:
+    found = _found(model, "2024年3月5日晚，张某某在长沙市雨花区某小区盗窃了被害人李某的苹果手机一部。")
+    assert found[("PERSON", "张某某")] == {"role": "suspect", "partial": True}
+    assert found[("PERSON", "李某")]["role"] == "victim"
+    assert any(label == "LOCATION" and text.startswith("长沙市雨花区") for label, text in found)
+
+
+def test_ner_model_drugs_and_weights(model: NerModel) -> None:
+    found = _found(model, "被告人陈某某于2019年5月在广州市白云区贩卖冰毒0.5克给吸毒人员赵某。")
+    assert found[("ITEM", "冰毒")]["kind"] == "drug"
+    assert ("QUANTITY", "0.5克") in found
+    assert found[("PERSON", "陈某某")]["role"] == "suspect"
+    assert ("LOCATION", "广州市白云区") in found
+
+
+def test_ner_model_complaint_profile_leaves_money_and_time_to_rules(model: NerModel) -> None:
+    ents = model.predict(["2023年6月1日，我在淘宝上被人骗走了人民币5000元。"])[0]
+    assert not {e.label for e in ents} & {"MONEY", "TIME"}
+
+
+def test_ner_model_corpus_view_normalises_money_and_time(model: NerModel) -> None:
+    text = "2017年7月初的一天19时许，被告人黄某某在嵊州市鹿山街道窃得电瓶5只，价值人民币600元。"
+    ents = model.for_corpus("cail2021").predict([text])[0]
+    money = [e for e in ents if e.label == "MONEY"]
+    assert money and money[0].value == 600.0
+    assert any(e.label == "PERSON" and e.text == "黄某某" and e.attrs["role"] == "suspect" for e in ents)
+    news = model.for_corpus("news").predict(["新华社北京电，国务院总理李鹏今天会见了日本客人。"])[0]
+    assert {e.label for e in news} <= {"PERSON", "LOCATION", "ORG"}
+    assert ("PERSON", "李鹏") in {(e.label, e.text) for e in news}
+
+
+def test_ner_model_long_text_offsets(model: NerModel) -> None:
+    part = "我叫王小明，住在湖南省长沙市岳麓区麓山南路2号。被告人陈某某贩卖冰毒0.5克。"
+    text = "，".join([part] * 12)  # ~450 characters: cut into pieces, offsets must still hold
+    ents = model.predict([text])[0]
+    assert len([e for e in ents if e.text == "陈某某"]) >= 10
+    for e in ents:
+        assert text[e.start:e.end] == e.text
+
+
+def test_ner_model_in_pipeline_keeps_rule_identifiers_and_partial_names(model: NerModel) -> None:
+    from clue_miner.extract.pipeline import Pipeline
+
+    text = "本人张伟，身份证号码11010519491231002X，手机13812345678。老王和王经理在村口开设赌场，被邻居赵大勇举报。"
+    ext = Pipeline(ner=model)(text)
+    labels = {(e.label, e.text) for e in ext.entities}
+    assert ("ID_NUMBER", "11010519491231002X") in labels
+    assert ("PHONE", "13812345678") in labels
+    people = {e.text: e for e in ext.entities if e.label == "PERSON"}
+    assert people["老王"].value == "王某" and people["王经理"].value == "王某"
+    assert people["张伟"].attrs["role"] == "complainant"
+    for e in ext.entities:
+        assert text[e.start:e.end] == e.text
+
+
+def test_ner_model_files_are_small_and_pickle_free() -> None:
+    if not (MODEL_DIR / "config.json").exists():
+        pytest.skip("models/ner-charlstm is not built")
+    total = sum(p.stat().st_size for p in MODEL_DIR.iterdir() if p.is_file())
+    assert total <= 30 * 2**20
+    with np.load(MODEL_DIR / "weights.npz", allow_pickle=False) as z:
+        assert all(z[k].dtype != object for k in z.files)
+    assert (MODEL_DIR / "MODEL_CARD.md").exists()
+
+
+def test_ner_model_default_is_none_without_model_dir(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv("CLUE_MINER_MODELS", str(tmp_path))
+    assert default_ner() is None
+
+
+def test_ner_model_load_picks_the_shipped_model_or_none(model: NerModel) -> None:
+    from clue_miner.api import load
+
+    assert isinstance(load().ner, NerModel)
+    assert load(ner_model="none").ner is None
+    assert load(ner_model=str(MODEL_DIR)).ner.version == model.version
+
+
+def test_ner_model_load_rejects_a_directory_of_another_kind() -> None:
+    from clue_miner.api import load
+    from clue_miner.errors import ModelError
+
+    with pytest.raises(ModelError):
+        load(ner_model=str(models_dir() / "offence-linear")).ner.predict(["张三"])
+
+
+# -- numpy parts, no model needed ---------------------------------------------------------------
+
+def test_ner_model_viterbi_matches_brute_force() -> None:
+    tags = bioes_tags(["A", "B"])
+    k = len(tags)
+    rng = np.random.default_rng(0)
+    mt, ms, me = transition_mask(tags)
+    trans = rng.normal(size=(k, k)).astype(np.float32) + mt
+    start = rng.normal(size=k).astype(np.float32) + ms
+    end = rng.normal(size=k).astype(np.float32) + me
+    em = rng.normal(size=(2, 4, k)).astype(np.float32)
+    lengths = np.array([4, 3])
+    paths = viterbi(em, lengths, trans, start, end)
+    for b in range(2):
+        n = int(lengths[b])
+
+        def score(seq: tuple[int, ...], b: int = b) -> float:
+            s = start[seq[0]] + em[b, 0, seq[0]] + end[seq[-1]]
+            return float(s + sum(trans[seq[t - 1], seq[t]] + em[b, t, seq[t]] for t in range(1, len(seq))))
+
+        best = max(itertools.product(range(k), repeat=n), key=score)
+        assert paths[b] == list(best)
+
+
+def test_ner_model_spans_from_bioes_tags() -> None:
+    tags = bioes_tags(["PER", "LOC"])
+    idx = {t: i for i, t in enumerate(tags)}
+    path = [idx[t] for t in ["B-PER", "E-PER", "O", "S-LOC", "B-LOC", "I-LOC", "E-LOC"]]
+    assert spans_from_tags(path, tags) == [(0, 2, "PER"), (3, 4, "LOC"), (4, 7, "LOC")]
+
+
+def test_ner_model_segment_covers_text_in_order() -> None:
+    text = "我叫王小明。" * 40 + "，".join(["很长的一句话没有句号"] * 40)
+    pieces = segment(text, max_len=160, hard_len=250)
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:], strict=False))
+    assert all(e - s <= 250 for s, e in pieces)
+    assert segment("", 160) == [] and segment("短句。", 160) == [(0, 3)]
+
+
+def test_ner_model_lexicon_and_vocab_features() -> None:
+    lex = get_lexicon()
+    feats = lex.features("湖南省长沙市")
+    assert feats.shape == (6, N_FEATURES) and feats.dtype == np.uint8 and feats.sum() > 0
+    ids, wts = lex.word_slots("湖南省长沙市", np.arange(lex.size) + 1, 3)
+    assert ids.shape == (6, 3, 3) and np.allclose(wts.sum(axis=2)[ids[:, :, 0] > 0], 1.0)
+    assert bigrams("600元") == ["00", "00", "0元", "元\x03"]
+    vocab = Vocab.build(["张三偷了手机", "张三"], min_char=2, min_bigram=2)
+    cids, bids = vocab.encode("张三偷")
+    assert cids[0] > 1 and cids[2] == 1 and bids[0] > 1

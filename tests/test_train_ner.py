@@ -1,0 +1,59 @@
+"""The NER training recipe runs end to end on a tiny slice of ../shared/data/ner, deterministically."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, shared_data_or_skip
+
+sys.path.insert(0, str(REPO / "training"))
+
+FILES = ("config.json", "vocab.json", "weights.npz")
+
+
+def _train(data: Path, out: Path) -> dict:
+    from train_ner import parse_args, run
+
+    return run(parse_args(["--data", str(data), "--out", str(out), "--limit", "40", "--epochs", "1", "--seed", "3",
+                           "--hidden", "16", "--char-dim", "16", "--bigram-dim", "8", "--max-bigrams", "2000",
+                           "--threads", "1"]))
+
+
+def test_train_ner_tiny_slice_end_to_end(tmp_path: Path) -> None:
+    pytest.importorskip("torch", reason="training needs torch (pip install -e .[train])")
+    data = shared_data_or_skip("ner")
+    for name in ("msra_train.tsv", "cail2021_theft_train.jsonl", "cail2022_drug_train.jsonl"):
+        shared_data_or_skip("ner", name)
+    report = _train(data, tmp_path / "a")
+    assert report["splits"]["news"]["train"] == 40
+    assert set(report["dev"]) == {"news", "cail2021", "cail2022", "cluener", "weibo"}
+    for name in (*FILES, "training_report.json"):
+        assert (tmp_path / "a" / name).exists()
+    cfg = json.loads((tmp_path / "a" / "config.json").read_text(encoding="utf-8"))
+    assert cfg["kind"] == "ner" and cfg["training"]["limit"] == 40
+    assert "complaint" in cfg["profiles"]
+
+    from clue_miner.extract.ner_model import NerModel
+
+    text = "被告人张某某盗窃了被害人李某的电动车。"
+    ents = NerModel(tmp_path / "a").predict([text])[0]
+    assert all(text[e.start:e.end] == e.text for e in ents)
+
+    _train(data, tmp_path / "b")  # same seed, same data -> same bytes
+    for name in FILES:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_train_ner_checkpoint_averager_means_float16_exports() -> None:
+    pytest.importorskip("torch", reason="training needs torch (pip install -e .[train])")
+    import numpy as np
+    from train_ner import Averager
+
+    avg = Averager()
+    avg.add({"w": np.array([1.0, 2.0], dtype=np.float16)})
+    avg.add({"w": np.array([2.0, 5.0], dtype=np.float16)})
+    out = avg.mean()
+    assert out["w"].dtype == np.float16 and out["w"].tolist() == [1.5, 3.5]
