@@ -77,7 +77,7 @@ class NerModel:
     source = "ner"
 
     def __init__(self, path: str | Path, profile: str | None = None, batch_chars: int = 12000,
-                 threads: int | None = None) -> None:
+                 threads: int | None = None, pad_ratio: float = 1.3) -> None:
         from clue_miner.model_store import read_config
 
         self.path = Path(path)
@@ -89,6 +89,7 @@ class NerModel:
             raise ModelError(f"{self.path}: no NER profile {self.profile!r}", code="bad_model")
         self.batch_chars = batch_chars
         self.threads = threads
+        self.pad_ratio = pad_ratio
         self._state: dict[str, Any] | None = None
         self._lock = threading.Lock()
 
@@ -194,11 +195,12 @@ class NerModel:
         pos = 0
         while pos < len(order):  # ascending lengths: the newest piece is the batch's longest
             batch = [order[pos]]
+            first = pieces[order[pos]][2] - pieces[order[pos]][1]
             pos += 1
             while pos < len(order):
                 size = pieces[order[pos]][2] - pieces[order[pos]][1]
-                if size * (len(batch) + 1) > self.batch_chars:
-                    break
+                if size * (len(batch) + 1) > self.batch_chars or size > first * self.pad_ratio + 8:
+                    break  # full, or padding would waste more than about 1 - 1/pad_ratio of the steps
                 batch.append(order[pos])
                 pos += 1
             strs = [texts[pieces[k][0]][pieces[k][1]:pieces[k][2]] for k in batch]
