@@ -88,3 +88,14 @@ def test_mine_empty_archive_writes_empty_outputs(tmp_path: Path) -> None:
     result = mine(comp, cases, tmp_path / "out", as_of=date(2024, 6, 1), workers=1)
     assert result.summary["rows_in"] == 0 and result.summary["clues_total"] == 0
     assert (tmp_path / "out" / "clues.jsonl").read_text(encoding="utf-8") == ""
+
+
+def test_mine_rejects_a_ner_model_of_another_kind_before_reading_workers(tmp_path: Path) -> None:
+    from clue_miner.errors import ModelError
+    from clue_miner.model_store import models_dir
+
+    comp = _write(tmp_path / "c.csv", "id,text\n1,我的电动车被偷了\n")
+    cases = _write(tmp_path / "k.csv", CASES)
+    with pytest.raises(ModelError, match="expected 'ner'"):
+        mine(comp, cases, tmp_path / "out", as_of=date(2025, 1, 1), workers=1,
+             ner_model=models_dir() / "offence-linear")
