@@ -8,30 +8,14 @@ a complaint is predicted as type T when it is in a clue of type T.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from clue_miner.errors import InputError
+from clue_miner.io.jsonl import read_jsonl
 from clue_miner.types import CLUE_TYPES
-
-
-def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
-    rows = []
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"file not found: {p}", code="missing_file")
-    with p.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except json.JSONDecodeError as err:
-                    raise InputError(f"{p} line {n}: not JSON ({err.msg})", code="malformed_json") from err
-    return rows
 
 
 @dataclass

@@ -22,13 +22,13 @@ mentions) are not scored.
 from __future__ import annotations
 
 import ast
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from clue_miner.errors import InputError
+from clue_miner.io.jsonl import iter_jsonl
 
 __all__ = ["FORMATS", "SCHEMES", "NerCorpus", "NerDoc", "iob_spans", "read_ner"]
 
@@ -93,16 +93,6 @@ def _open_lines(path: Path) -> Iterator[tuple[int, str]]:
         yield from enumerate(fh, start=1)
 
 
-def _json_rows(path: Path) -> Iterator[dict]:
-    for n, line in _open_lines(path):
-        if not line.strip():
-            continue
-        try:
-            yield json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{path} line {n}: not JSON ({err.msg})", code="malformed_json") from err
-
-
 def _checked(text: str, spans: list[tuple[int, int, str]]) -> NerDoc:
     ok = sorted({(s, e, lab) for s, e, lab in spans if 0 <= s < e <= len(text)})
     return NerDoc(text, tuple(ok))
@@ -110,7 +100,7 @@ def _checked(text: str, spans: list[tuple[int, int, str]]) -> NerDoc:
 
 def _read_cail2021(path: Path) -> list[NerDoc]:
     docs = []
-    for row in _json_rows(path):
+    for row in iter_jsonl(path):
         spans = []
         for ent in row.get("entities", []):
             for sp in ent.get("span", []):
@@ -123,12 +113,12 @@ def _read_cail2021(path: Path) -> list[NerDoc]:
 def _read_cail2022(path: Path) -> list[NerDoc]:
     return [_checked(row["sentText"], [(int(m["start"]), int(m["end"]), m["label"])
                                        for m in row.get("entityMentions", [])])
-            for row in _json_rows(path)]
+            for row in iter_jsonl(path)]
 
 
 def _read_cluener(path: Path) -> list[NerDoc]:
     docs = []
-    for row in _json_rows(path):
+    for row in iter_jsonl(path):
         spans = [(int(s), int(e) + 1, typ) for typ, mentions in (row.get("label") or {}).items()
                  for positions in mentions.values() for s, e in positions]
         docs.append(_checked(row["text"], spans))

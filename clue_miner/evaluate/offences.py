@@ -16,15 +16,12 @@ Metrics:
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-
-from clue_miner.errors import InputError
 
 __all__ = ["evaluate_offences", "format_report", "read_labelled", "score_sets"]
 
@@ -41,30 +38,21 @@ def _gold_names(row: dict[str, Any]) -> list[str]:
 
 def read_labelled(path: str | Path, limit: int | None = None) -> tuple[list[str], list[set[str]]]:
     """(texts, canonical gold sets) of a JSONL file; rows without text or gold are skipped."""
+    from clue_miner.io.jsonl import iter_jsonl
     from clue_miner.knowledge.taxonomy import load_taxonomy
 
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"file not found: {p}", code="missing_file")
     tax = load_taxonomy()
     texts: list[str] = []
     gold: list[set[str]] = []
-    with p.open(encoding="utf-8-sig") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise InputError(f"{p} line {n}: not JSON ({err.msg})", code="malformed_json") from err
-            text = row.get("fact") or row.get("text")
-            names = _gold_names(row)
-            if not text or not names:
-                continue
-            texts.append(str(text))
-            gold.append({tax.canonical(a) or _BRACKETS.sub("", a).strip() for a in names})
-            if limit and len(texts) >= limit:
-                break
+    for row in iter_jsonl(path):
+        text = row.get("fact") or row.get("text")
+        names = _gold_names(row)
+        if not text or not names:
+            continue
+        texts.append(str(text))
+        gold.append({tax.canonical(a) or _BRACKETS.sub("", a).strip() for a in names})
+        if limit and len(texts) >= limit:
+            break
     return texts, gold
 
 

@@ -181,7 +181,9 @@ class NerModel:
 
         BLAS runs on ``threads`` threads (default ``$CLUE_MINER_THREADS`` or 1): the matrices are
         small, and an OpenBLAS pool wider than the free cores spins and runs 20x slower."""
-        with _blas().limit(limits=_threads(self.threads), user_api="blas"):
+        from clue_miner.extract.parallel import inference_threads
+
+        with _blas().limit(limits=inference_threads(self.threads), user_api="blas"):
             return self._predict_native(texts, heads)
 
     def _predict_native(self, texts: Sequence[str], heads: Sequence[str]) -> list[dict[str, list[tuple[int, int, str]]]]:
@@ -241,12 +243,6 @@ def _blas() -> Any:
     from threadpoolctl import ThreadpoolController
 
     return ThreadpoolController()
-
-
-def _threads(threads: int | None) -> int:
-    import os
-
-    return max(1, int(threads or os.environ.get("CLUE_MINER_THREADS") or 1))
 
 
 def _resolve(cands: list[tuple[int, int, int, str]]) -> list[tuple[int, int, int, str]]:

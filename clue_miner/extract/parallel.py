@@ -20,6 +20,13 @@ from clue_miner.types import Extraction
 log = logging.getLogger(__name__)
 
 _WORKER_PIPELINE: Any = None
+THREADS_ENV = "CLUE_MINER_THREADS"
+
+
+def inference_threads(threads: int | None = None) -> int:
+    """Threads one process may use for model inference: ``threads``, else ``$CLUE_MINER_THREADS``, else 1
+    (``mine --workers`` sets the processes; each stays on one core unless told otherwise)."""
+    return max(1, int(threads or os.environ.get(THREADS_ENV) or 1))
 
 
 def default_workers() -> int:

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from clue_miner.extract.components import OffenceCandidate
+from clue_miner.extract.parallel import inference_threads
 from clue_miner.types import Category, Evidence
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,6 @@ __all__ = ["COMBINES", "TextClassifier", "TransformerCategoryClassifier", "Trans
 
 COMBINES = ("model", "union", "rules_first")
 LABEL = "OFFENCE_MODEL"
-THREADS_ENV = "CLUE_MINER_THREADS"
 
 
 def prepare(text: str) -> str:
@@ -110,9 +110,6 @@ class TextClassifier:
     def version(self) -> str:
         return str(self.config.get("version", self.config["kind"]))
 
-    def _threads(self) -> int:
-        return max(1, int(self.threads or os.environ.get(THREADS_ENV) or 1))
-
     def predict_proba(self, texts: Sequence[str], prepared: bool = False) -> np.ndarray:
         """(n_texts, n_labels) probabilities (sigmoid per label, or softmax for single-label)."""
         import torch
@@ -125,7 +122,7 @@ class TextClassifier:
         order = sorted(range(len(inputs)), key=lambda i: len(inputs[i]))
         max_length = int(self.max_length or cfg["max_length"])
         before = torch.get_num_threads()
-        torch.set_num_threads(self._threads())
+        torch.set_num_threads(inference_threads(self.threads))
         try:
             with torch.inference_mode():
                 for start in range(0, len(order), self.batch_size):
