@@ -224,6 +224,43 @@ def evaluate_ner_cmd(
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else format_report(result))
 
 
+@evaluate_app.command("real")
+def evaluate_real_cmd(
+    data: Annotated[Path, typer.Option(help="Labelled real messages (LABELLING.md): id, text, criminal, offences, category, clue.")],
+    offence_model: Annotated[str | None, typer.Option(help="Offence model directory or 'rules' (default: shipped).")] = None,
+    ner_model: Annotated[str | None, typer.Option(help="NER model directory or 'none' (default: shipped).")] = None,
+    errors: Annotated[Path | None, typer.Option(help="Write the wrongly flagged and missed messages here (JSONL).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Clue P/R/F1, crime detection, category accuracy and offence set-F1 on labelled real messages."""
+    from clue_miner.api import load
+    from clue_miner.evaluate.real import evaluate_real
+    from clue_miner.io import JsonlWriter
+
+    try:
+        scores = evaluate_real(data, load(offence_model=offence_model, ner_model=ner_model))
+    except ClueMinerError as err:
+        _fail(err)
+        return
+    if errors is not None:
+        with JsonlWriter(errors) as writer:
+            for e in scores.errors:
+                writer.write(e)
+    d = scores.to_dict()
+    if as_json:
+        typer.echo(json.dumps(d, ensure_ascii=False, indent=2))
+        return
+    c, f, k = d["clue"], d["clue_flag"], d["crime_detection"]
+    typer.echo(f"messages {d['messages']}")
+    typer.echo(f"clue            P {c['precision']:.3f}  R {c['recall']:.3f}  F1 {c['f1']:.3f}  "
+               f"(gold {c['support']}, flagged {c['predicted']})")
+    typer.echo(f"clue, any type  P {f['precision']:.3f}  R {f['recall']:.3f}  F1 {f['f1']:.3f}")
+    typer.echo(f"crime detection P {k['precision']:.3f}  R {k['recall']:.3f}  F1 {k['f1']:.3f}")
+    typer.echo(f"category accuracy {d['category_accuracy']:.3f}   offence set-F1 on crimes {d['offence_set_f1']:.3f}")
+    for gold, row in d["category_confusion"].items():
+        typer.echo(f"  gold {gold:<15} -> " + ", ".join(f"{k} {v}" for k, v in sorted(row.items())))
+
+
 @app.command("export-labels")
 def export_labels_cmd(
     clues: Annotated[Path, typer.Option(help="A reviewed clues.jsonl (each line with a `verdict`).")],

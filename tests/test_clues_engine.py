@@ -155,6 +155,17 @@ def test_clues_unlinked_complaint_typed_by_its_own_account(stated: str, kind: st
     assert any("未能关联" in r for r in clue.reasons)
 
 
+def test_clues_unlinked_complaint_not_filed_is_unfiled_not_refused() -> None:
+    from dataclasses import replace
+
+    t = "被骗五万元，派出所不给立案"
+    ext = _ext(t, "诈骗", 50000)
+    ext = replace(ext, facts=replace(ext.facts, stated_status="not_filed"))
+    clue = _one([(_complaint("c1", t), ext)])
+    assert clue.clue_type == "UNFILED"
+    assert any("未立案" in r for r in clue.reasons)
+
+
 @pytest.mark.parametrize("stated", ["prosecuted", "filed"])
 def test_clues_unlinked_complaint_whose_case_is_handled_is_no_clue(stated: str) -> None:
     from dataclasses import replace

@@ -115,8 +115,11 @@ def test_pipeline_to_dict_is_json_ready() -> None:
 @pytest.mark.parametrize(
     ("text", "status"),
     [
-        ("被骗三万元，派出所说是经济纠纷，让我去法院起诉", "refused"),
+        ("被骗三万元，派出所说是经济纠纷，让我去法院起诉", "not_filed"),
+        ("被骗三万元，派出所不给立案，连回执都没给", "not_filed"),
+        ("报警后民警只做了笔录，就再没下文", "not_filed"),
         ("被骗三万元，报案后派出所不予立案", "refused"),
+        ("公安机关作出不立案决定", "refused"),
         ("当初立了案，后来突然通知说案子撤了", "withdrawn"),
         ("偷了我五千元的东西，派出所只罚了他五百块", "penalised"),
         ("案子立了快两年了，一点进展都没有", "stalled"),
@@ -128,3 +131,23 @@ def test_pipeline_to_dict_is_json_ready() -> None:
 )
 def test_pipeline_stated_status_of_the_report(text: str, status: str | None) -> None:
     assert clue_miner.extract(text).facts.stated_status == status
+
+
+@pytest.mark.parametrize(
+    ("text", "injury", "presumed"),
+    [
+        ("他把我按在地上踹，我右边三根肋骨骨折，住院十天", "轻伤二级", True),
+        ("他推了我一下，手臂擦伤", "轻微伤", True),
+        ("被打成轻伤二级，已做鉴定", "轻伤二级", False),
+        ("他打了我一拳，幸好没有骨折", None, False),
+        ("店主拿刀说“谁敢动我的货老子砍死他”，把执法人员推倒", None, False),
+    ],
+)
+def test_pipeline_injury_fact_presumed_from_what_is_described(text: str, injury: str | None, presumed: bool) -> None:
+    facts = clue_miner.extract(text).facts
+    assert facts.injury == injury
+    assert ("伤情推定" in facts.flags) is presumed
+
+
+def test_pipeline_times_range_read_as_its_lower_bound() -> None:
+    assert clue_miner.extract("今年以来他已经来闹了七八次").facts.times == 7

@@ -52,3 +52,18 @@ def test_rules_money_time_no_false_entities():
 
 def test_rules_money_time_empty_text():
     assert find("", RuleContext()) == []
+
+
+def test_rules_money_time_spoken_shorthand():
+    text = "上个月在网上被人骗了四万八，后来又转了5万3给他"
+    ents = find(text, RuleContext(received_at=ANCHOR))
+    money = [e for e in ents if e.label == "MONEY"]
+    for e in money:
+        assert text[e.start : e.end] == e.text
+    assert [(e.text, e.value) for e in money] == [("四万八", 48000.0), ("5万3", 53000.0)]
+
+
+def test_rules_money_time_shorthand_no_false_entities():
+    text = "一共来了三万五千人，5月3日3点5分，千万不要万一"
+    ents = find(text, RuleContext(received_at=ANCHOR))
+    assert [e for e in ents if e.label == "MONEY"] == []

@@ -161,3 +161,127 @@ def test_numerals_parse_number(raw, value, approx):
     assert got is not None
     assert got.value == value
     assert got.approx is approx
+
+
+# Spoken shorthand: one digit after 万 / 千 is a digit of the next lower unit.
+SHORTHAND_CASES = [
+    ("我转了5万3给他", [("5万3", 53000, False)]),
+    ("被骗了四万八", [("四万八", 48000, False)]),
+    ("他借了我两万六", [("两万六", 26000, False)]),
+    ("一共三万五", [("三万五", 35000, False)]),
+    ("骗走1万2", [("1万2", 12000, False)]),
+    ("被骗了3千5", [("3千5", 3500, False)]),
+    ("借了他三千五", [("三千五", 3500, False)]),
+    ("赔了两千五", [("两千五", 2500, False)]),
+    ("被骗1万5千", [("1万5千", 15000, False)]),
+    ("砸进去十万八", [("十万八", 108000, False)]),
+    ("被骗2万零5百", [("2万零5百", 20500, False)]),
+    ("亏了三千五百", [("三千五百", 3500, False)]),
+    ("总共两万三左右", [("两万三左右", 23000, True)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SHORTHAND_CASES)
+def test_money_find_spoken_shorthand(text, expected):
+    got = find_money(text)
+    assert [(text[m.start : m.end], m.value, m.approx) for m in got] == [
+        (s, pytest.approx(v), a) for s, v, a in expected
+    ]
+
+
+# New money words in the clause: 放进去, 砸进去, 投了, 充了, 打了, 被套, 一共, 总共, 合计, 前后 …
+CONTEXT_CASES = [
+    ("放进去二十万", [("二十万", 200000, False)]),
+    ("砸进去五万", [("五万", 50000, False)]),
+    ("前前后后投了三十万", [("三十万", 300000, False)]),
+    ("在平台充了两千", [("两千", 2000, False)]),
+    ("给他打了一万二", [("一万二", 12000, False)]),
+    ("股市里被套了十几万", [("十几万", 130000, True)]),
+    ("损失了五万三", [("五万三", 53000, False)]),
+    ("总共两万", [("两万", 20000, False)]),
+    ("合计三万五千", [("三万五千", 35000, False)]),
+    ("前后转出四万八", [("四万八", 48000, False)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CONTEXT_CASES)
+def test_money_find_new_context_words(text, expected):
+    got = find_money(text)
+    assert [(text[m.start : m.end], m.value, m.approx) for m in got] == [
+        (s, pytest.approx(v), a) for s, v, a in expected
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [("借了一万出头", "一万出头", 10000), ("借了两万来块", "两万来块", 20000)],
+)
+def test_money_find_approx_spoken(text, span, value):
+    got = find_money(text)
+    assert [(text[m.start : m.end], m.value, m.approx) for m in got] == [
+        (span, pytest.approx(value), True)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"), [("被骗5w3", "5w3", 53000), ("工资8k5", "8k5", 8500)]
+)
+def test_money_find_kw_shorthand(text, span, value):
+    got = find_money(text)
+    assert [(text[m.start : m.end], m.value) for m in got] == [(span, pytest.approx(value))]
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "approx"),
+    [("四万八", 48000, False), ("5万3", 53000, False), ("5w3", 53000, False),
+     ("一万出头", 10000, True)],
+)
+def test_money_parse_cell_shorthand(cell, value, approx):
+    assert parse_money(cell) == (pytest.approx(value), approx)
+
+
+def test_money_parse_cell_rejects_odd_kw_shorthand():
+    assert parse_money("1.5w3") is None
+
+
+# Money words in the clause on purpose: the measure word / shape must still reject them.
+SHORTHAND_NEGATIVES = [
+    "一共来了三万五千人",
+    "合计两万六千平方米",
+    "前后一共开了2万3千公里",
+    "一共五万三千多名",
+    "一共两万三千多户",
+    "借钱是2019年5月3日",
+    "一共等到3点5分",
+    "打了一万八千里",
+    "一共十万火急",
+    "借钱万一他不还",
+    "借钱的事我一万个不愿意",
+    "钱千万不要给他",
+    "被骗万三",
+    "一共5万35",
+    "一共三万五一起",
+    "转账卡号6222021234567890123",
+]
+
+
+@pytest.mark.parametrize("text", SHORTHAND_NEGATIVES)
+def test_money_find_rejects_shorthand_look_alikes(text):
+    assert find_money(text) == []
+
+
+def test_money_find_long_digit_run_is_fast():
+    import time
+
+    text = "被骗了，转账卡号" + "6222021234567890123" * 20 + "万3"
+    t0 = time.perf_counter()
+    find_money(text)
+    assert time.perf_counter() - t0 < 0.5
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("5万3", 53000), ("四万八", 48000), ("3千5", 3500), ("十万八", 108000), ("2万零5百", 20500)],
+)
+def test_numerals_parse_spoken_shorthand(raw, value):
+    assert parse_number(raw) == (value, False)

@@ -170,8 +170,28 @@ def view_crime(
         name, score, source = case_name, 0.5, "case"
     if name is None:
         return CrimeView(None, 0.0, "none", merged, None, False)
-    verdict = thresholds.assess(name, merged, province)
+    verdict = _verdict(name, off, merged, thresholds, province)
+    if verdict.criminal is not True and source == "complaint":
+        # another offence the complaint describes about as firmly may reach the line where the
+        # first does not (贩卖毒品 beside 吸毒; 寻衅滋事 beside 殴打他人): the clue is about that one
+        for cand_name, cand_score, cand_off in offences:
+            if cand_name == name or cand_score < RIVAL_SHARE * score:
+                continue
+            cand_verdict = _verdict(cand_name, cand_off, merged, thresholds, province)
+            if cand_verdict.criminal is True:
+                name, score, off, verdict = cand_name, cand_score, cand_off, cand_verdict
+                break
+    return CrimeView(name, score, source, merged, verdict, is_private(name), off, police_jurisdiction(name))
+
+
+# A rival offence is considered when its score is at least this share of the best one's.
+RIVAL_SHARE = 0.75
+
+
+def _verdict(name: str, off: Offence | None, facts: Facts, thresholds: Thresholds,
+             province: str | None) -> Assessment:
+    verdict = thresholds.assess(name, facts, province)
     if off is not None and off.kind == "administrative" and not verdict.has_standard:
         # the extraction named an administrative cause (吸毒 …) and no threshold says more
         verdict = replace(verdict, criminal=False, reasons=off.reasons or ("按治安案件处理的行为",))
-    return CrimeView(name, score, source, merged, verdict, is_private(name), off, police_jurisdiction(name))
+    return verdict

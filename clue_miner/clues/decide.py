@@ -120,6 +120,8 @@ def decide(
         if stated in ("prosecuted", "filed"):
             return None  # a case exists and is being handled, we just could not find its record
         reasons = _crime_reasons(view) + ["未找到与该投诉对应的公安机关案件记录"]
+        if stated == "not_filed":
+            reasons.append("投诉人称报案后公安机关未立案")
         return Decision("UNFILED", base, tuple(reasons), None, view.offence)
 
     case_id = str(case.get("case_id"))

@@ -47,15 +47,20 @@ _VAGUE_COUNT = {"上百": 100, "上千": 1000, "上万": 10000, "数百": 300, "
 _TOTAL_CUE = re.compile(r"(?:共计|合计|总共|累计|一共|总计|共|总额|总金额|总计金额|损失)(?:被骗|损失|转账|转了|被盗)?(?:人民币|金额)?(?:达|为|约)?$")
 _PENALTY_CUE = re.compile(r"(?:罚款|罚了|罚金|处罚|奖励|悬赏|赔偿了|退还了?|退了)(?:人民币)?$")
 # What the complainant says became of their report, most telling first. Generic wording, not
-# phrases of one archive: refusals (不予立案, 说是经济纠纷, 让我去法院起诉), withdrawals (撤案),
-# penalties (罚款, 行政拘留), stalls (立案…一年多没进展), prosecution (移送起诉, 判了, 抓了), filing.
+# phrases of one archive: express refusals (不予立案), withdrawals (撤案),
+# penalties (罚款, 行政拘留), no filing (不给立案, 不受理, 说是经济纠纷, 让我去法院起诉), stalls
+# (立案…一年多没进展), prosecution (移送起诉, 判了, 抓了), filing.
 _STATUS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("withdrawn", re.compile(r"撤案|撤销(?:了)?(?:案件|此案|该案|立案)|案子?(?:又|被|给)?撤(?:了|销)|(?:案|案件|该案|此案)(?:已经?)?被撤销"
                              r"|立了又撤")),
-    ("refused", re.compile(r"不予立案|不(?:给|予|肯|愿意?)?(?:我们?|他们?|她)?立案|没有?(?:给|予)(?:我们?)?立案|拒绝立案|不予受理|不受理"
-                           r"|够不上立案|达不到立案|不够立案|不符合立案|(?:说|认为|称|定性为?)(?:这|此|该)?(?:是|属于?|为)?(?:经济|民事|合同)纠纷"
-                           r"|(?:让|叫|要)(?:我|我们|他|她|其)?(?:自己)?(?:去)?(?:向)?法院(?:起诉|告)")),
+    # an express decision only: 不予立案(决定/通知书), 决定不立案 (DESIGN: "did not file" is UNFILED)
+    ("refused", re.compile(r"不予立案|(?:决定|作出)不(?:予)?立案|不立案(?:决定|通知)")),
     ("penalised", re.compile(r"(?:只|仅|就|才)?(?:被|给|对)?[^，。]{0,8}(?:罚款|罚了|处以罚|行政拘留|拘留了?[0-9一二两三四五六七八九十]+[日天]|给(?:予|了)?[^，。]{0,6}警告)")),
+    # reported and nothing filed: 不给立案, 不受理, 说是经济纠纷, 让我去法院起诉, 只做了笔录, 没给回执
+    ("not_filed", re.compile(r"不(?:给|肯|愿意?)(?:我们?|他们?|她)?立案|没有?(?:给|予)?(?:我们?)?立案|拒绝立案|拒不立案|不予受理|不受理"
+                             r"|够不上立案|达不到立案|不够立案|不符合立案|(?:说|认为|称|定性为?)(?:这|此|该)?(?:是|属于?|为)?(?:经济|民事|合同)纠纷"
+                             r"|(?:让|叫|要)(?:我|我们|他|她|其)?(?:自己)?(?:去)?(?:向)?法院(?:起诉|告)|(?:只|就|仅)(?:是)?(?:做|作)了?(?:个)?笔录"
+                             r"|(?:没|未)(?:有)?(?:给|出具|开具?)(?:我们?)?(?:任何)?(?:受案)?回执|推诿|踢皮球|不予理睬|不管不问|没有?(?:给我们?)?登记")),
     ("stalled", re.compile(r"(?:立案|立了案|案子?立了|已立案)[^，。；]{0,12}(?:[0-9一二两三四五六七八九十半多]+年|很久|多年|至今|迟迟|没有?(?:任何)?进展|无进展"
                            r"|未破|没破|石沉大海|不了了之|没动静|没有?下文|没有?结果)|立而不侦|久侦不结|(?:一直|长期)(?:在)?侦查")),
     ("prosecuted", re.compile(r"移送(?:审查)?起诉|移送(?:到)?检察院|(?:已经?|已被|被)判(?:了|决|刑|处)|判决(?:了|生效)|结案|(?:案子?|案件)(?:已经?)?结了"
@@ -72,6 +77,8 @@ def _small_number(text: str) -> int | None:
         return int(text)
     if text in _CN_DIGITS:
         return _CN_DIGITS[text]
+    if len(text) == 2 and all(ch in _CN_DIGITS for ch in text) and _CN_DIGITS[text[0]] < _CN_DIGITS[text[1]]:
+        return _CN_DIGITS[text[0]]  # 七八次, 两三个: a range, read as its lower bound
     if "十" in text:
         head, _, tail = text.partition("十")
         tens = _CN_DIGITS.get(head, 1) if head else 1
@@ -120,6 +127,32 @@ def _amount(text: str, money: Sequence[Entity]) -> tuple[float | None, bool, lis
     return float(pick.value), bool(pick.attrs.get("approx")), [pick]
 
 
+# No appraised grade: what the injuries described usually amount to under the 人体损伤程度鉴定标准
+# (肋骨骨折二处以上, 四肢长骨骨折, 颅骨骨折, 牙齿脱落二枚以上, 脏器破裂, 颅内出血: 轻伤二级 or worse;
+# 挫伤, 擦伤, 红肿, 淤青: 轻微伤). A clue built on it says the grade is presumed and needs appraisal.
+PRESUMED_INJURY = "伤情推定"
+_SERIOUS_DESC = re.compile(r"骨折|骨裂|脾破裂|肝破裂|内脏破裂|颅内出血|脑出血|伤残|致残|残疾|断了|打断")
+_MINOR_BONE = re.compile(r"^(?:[指趾鼻]骨)?(?:线性)?骨(?:折|裂)$")
+_MINOR_DESC = frozenset({"软组织挫伤", "软组织损伤", "挫伤", "擦伤", "划伤", "抓伤", "淤青", "红肿"})
+
+
+def _presumed_injury(entities: Sequence[Entity]) -> tuple[str | None, list[Entity]]:
+    serious: list[Entity] = []
+    minor: list[Entity] = []
+    for ent in entities:
+        if ent.label != "INJURY" or ent.value or ent.attrs.get("negated") or ent.attrs.get("uncertain"):
+            continue
+        if _SERIOUS_DESC.search(ent.text) and not _MINOR_BONE.match(ent.text):
+            serious.append(ent)
+        elif _MINOR_BONE.match(ent.text) or ent.text in _MINOR_DESC or ent.attrs.get("description") in _MINOR_DESC:
+            minor.append(ent)
+    if serious:
+        return "轻伤二级", serious
+    if minor:
+        return "轻微伤", minor
+    return None, []
+
+
 def build_facts(text: str, entities: Sequence[Entity], received_at: datetime | None = None) -> Facts:
     """Facts from a normalised text and the entities found in it (offsets into that text)."""
     evidence: list[Evidence] = []
@@ -136,6 +169,11 @@ def build_facts(text: str, entities: Sequence[Entity], received_at: datetime | N
             evidence.append(Evidence("INJURY", ent.text, ent.start, ent.end))
 
     flags: list[str] = []
+    if injury is None:
+        injury, described = _presumed_injury(entities)
+        if injury is not None:
+            flags.append(PRESUMED_INJURY)
+            evidence.extend(Evidence("INJURY", e.text, e.start, e.end) for e in described)
     if injury == "轻微伤":
         hurt = [_small_number(m.group(1)) for m in _INJURED_COUNT.finditer(text)]
         if any(n is not None and n >= 2 for n in hurt):

@@ -210,6 +210,9 @@ def _check(row: ThresholdRow, facts: Facts, province: str | None) -> tuple[bool,
             return False, "", 0.0, False
         line = injury_rank(row.value)
         if rank >= line:
+            if "伤情推定" in facts.flags:
+                return (True, f"反映的伤情（骨折等）通常达到{row.value}以上（{row.source}），需伤情鉴定核实",
+                        1.0, True)
             return True, f"伤情为{facts.injury}，达到{row.value}以上的入罪标准（{row.source}）", 1.0 + (rank - line) / 4, True
         return False, f"伤情为{facts.injury}，未达{row.value}，属治安案件范围", 0.5, True
     if m == "bac":

@@ -8,16 +8,22 @@ a number is money only when
 
 * a currency unit follows (元 / 块 / 块钱 / 圆 / 人民币 / RMB / CNY) or precedes (人民币 / RMB /
   ￥ / ¥), with checks against the non-money uses (一块地, 这一块, 元旦, 一圆满);
-* or it ends in 万 / 千 / 亿 (5万, 400多万, 上千万, 两千多) with no measure word after it (3万人,
-  8万公里, 50万伏, 一千多米) **and** a money word in the same clause (骗, 借, 交了, 工资, 价, 损失 …
-  before it, or 款 / 费 / 金 / 息 / 现金 … just after it);
-* or it is Arabic with ``k`` / ``w`` (8k, 3w) and the same money context.
+* or it ends in 万 / 千 / 亿 (5万, 400多万, 上千万, 两千多), or is the spoken shorthand with one
+  digit after 万 / 千 / 亿 (5万3, 四万八, 两万六, 三千五, 3千5, 1万2, 十万八) or a 百 after a 万 / 千
+  (2万零5百, 三千五百), with no measure word after it (3万人, 8万公里, 50万伏, 一千多米, 两万六千平方米,
+  五万三千多名) **and** a money word in the same clause (骗, 借, 转了, 工资, 价, 损失, 投了, 放进去,
+  砸进去, 充了, 打了, 被套, 一共, 总共, 合计, 前后 … before it, or 款 / 费 / 金 / 息 / 现金 … just
+  after it). A run that starts with 万 / 千 (万一, 千万不要, 万三) is never money;
+* or it is Arabic with ``k`` / ``w`` (8k, 3w, and the shorthand 5w3 / 8k5) and the same money
+  context.
 
 Values and the ``approx`` flag (see :mod:`clue_miner.text.numerals` for the numerals):
-多 / 余 / 来 / 左右 / 上下 / 约 / 近 / 将近 / 超过 … -> the written value, ``approx=True``;
+多 / 余 / 来 / 左右 / 上下 / 出头 / 约 / 近 / 将近 / 超过 … -> the written value, ``approx=True``
+(一万出头 = 10000, 两万来块 = 20000);
 ranges (6000-8000元, 七八千, 20-30万) -> the lower bound, ``approx=True``; 几 / 数 -> 3 (几千 =
 3000); 上万 -> 10000 (approx). ``8k`` = 8000 and ``3w`` = 30000 exactly (k and w are units like
-千 and 万). Foreign currencies (美元, 港币, 日元 …) are not money here (values are yuan).
+千 and 万). One digit after the last unit is a digit of the next lower unit: 5万3 = 53000,
+三千五 = 3500, 5w3 = 53000, 8k5 = 8500. Foreign currencies (美元, 港币, 日元 …) are not money here (values are yuan).
 """
 
 from __future__ import annotations
@@ -49,7 +55,8 @@ _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # backtrack exponentially through the ways of cutting it into digit groups).
 _CORE = rf"(?>(?:{_ARABIC}|上(?=[十百千万亿])|[{_CN}])(?:{_ARABIC}|[{_CN}多余来])*)"
 _SEP = r"\s?(?:-|~|～|—{1,2}|－|至|到)\s?"
-_UNIT = r"块钱|块|元|圆|人民币|RMB|rmb|Rmb|CNY|[kKwW](?![A-Za-z])"
+# k / w may carry one more digit of the next lower unit (5w3 = 53000, 8k5 = 8500).
+_UNIT = r"块钱|块|元|圆|人民币|RMB|rmb|Rmb|CNY|[kKwW](?:\d(?![\dA-Za-z.]))?(?![A-Za-z])"
 
 _MONEY_RE = re.compile(
     rf"(?<![\dA-Za-z.])(?:(?P<lo>{_CORE}){_SEP})?(?P<core>{_CORE})(?:\s?(?P<unit>{_UNIT}))?"
@@ -57,15 +64,17 @@ _MONEY_RE = re.compile(
 _CELL_RE = re.compile(
     rf"\s*(?:约|大约|大概|将近|接近|近|逾|超过)?\s*(?:人民币|RMB|rmb|Rmb|CNY|[￥¥])?\s*(?:约)?\s*"
     rf"(?:(?P<lo>{_CORE}){_SEP})?(?P<core>{_CORE})\s*(?P<unit>{_UNIT}|万元)?\s*"
-    rf"(?:整|左右|上下|多)?\s*[。.]?\s*"
+    rf"(?:整|左右|上下|多|出头)?\s*[。.]?\s*"
 )
 
 _BIG_END = frozenset("万萬亿億千仟")
+_SHORT_UNIT = frozenset("万萬亿億千仟")  # 5万3, 三千五: one digit after these is shorthand
+_SHORT_DIGIT = frozenset("一二两三四五六七八九壹贰叁肆伍陆柒捌玖123456789")
 _CURRENCY_BEFORE = re.compile(r"(?:人民币|RMB|rmb|Rmb|CNY|[￥¥])\s?$")
 _APPROX_BEFORE = re.compile(r"(?:大约|大概|约合|约为|将近|接近|差不多|不到|不足|超过|逾|约|近)\s?$")
 _NOT_APPROX_NEAR = frozenset("最附靠临亲邻")  # 最近, 附近 …
 _NOT_APPROX_YUE = frozenset("签合预违履节公契制条")  # 签约, 合约 …
-_APPROX_AFTER = re.compile(r"左右|上下(?![班车楼学课])|之多|多(?![人户名个位])")
+_APPROX_AFTER = re.compile(r"左右|上下(?![班车楼学课])|之多|出头|多(?![人户名个位])")
 _CLAUSE_END = re.compile(r"[。！？；;!?\n，,]")
 
 # A money word in the same clause, before the number.
@@ -74,7 +83,8 @@ _CTX_BEFORE = re.compile(
     r"(?:资|现|租|押|定|订|奖|罚|基|本|佣|礼|薪|筹|约|购|积|黑|赃)金|"
     r"资(?![料格质历源])|交了|交纳|交付|交给|上交|要交|交的|转账|转给|转了|转入|花了|花费|花掉|"
     r"收了|收取|收到|给了|余额|充值|补贴|补偿|成本|预算|拨款|红包|报销|投入|利润|收入|盈利|获利|"
-    r"标的|损失|索要|勒索|偷了|盗走|抢走|抢了|卷走|套现|提现|还了|还款|还钱|放款|开价|要价"
+    r"标的|损失|索要|勒索|偷了|盗走|抢走|抢了|卷走|套现|提现|还了|还款|还钱|放款|开价|要价|"
+    r"投了|投进|放进去|砸进去|砸了|充了|打了|被套|套进去|一共|总共|合计|共计|前后"
 )
 # A money word right after the number (5万多的砍头息, 2000多万的工程款, 9万现金).
 _CTX_AFTER = re.compile(r"[款费钱息债税贷资账]|[^黄]金|现金|人民币|红包|工资|薪|首付|利润|收入|不等")
@@ -108,6 +118,30 @@ def _clause_after(text: str, end: int, width: int = 6) -> str:
     window = text[end : end + width]
     m = _CLAUSE_END.search(window)
     return window if m is None else window[: m.start()]
+
+
+def _ends_like_amount(bare: str) -> bool:
+    """A bare numeral (no currency unit) shaped like an amount: 5万, 两千, 四万八, 2万零5百."""
+    last = bare[-1]
+    if last in _BIG_END:
+        return True
+    if len(bare) < 2:
+        return False
+    if last in _SHORT_DIGIT:
+        return bare[-2] in _SHORT_UNIT  # 5万3, 四万八, 三千五 (not 5万35, 一千零一)
+    if last in "百佰":
+        return any(c in _SHORT_UNIT for c in bare[:-1])  # 2万零5百, 三千五百
+    return False
+
+
+def _unit_value(core: str, unit: str, value: float, has_range: bool) -> float | None:
+    """Apply k / w (and the one shorthand digit after it: 5w3 = 53000)."""
+    scale = 1000 if unit[0] in "kK" else 10_000
+    if len(unit) == 1:
+        return value * scale
+    if has_range or not core.isdigit():
+        return None  # 1.5w3, 3-5w3: not a way to write an amount
+    return value * scale + int(unit[1]) * scale // 10
 
 
 def _money_context(text: str, start: int, end: int) -> bool:
@@ -170,14 +204,17 @@ def _judge(text: str, m: re.Match[str]) -> MoneyMatch | None:
             return None
         if unit == "圆" and after and _is_cjk(after) and after not in "整钱":
             return None
-    elif unit and unit in "kKwW":
+    elif unit and unit[0] in "kKwW":
         if core_is_cn or not _money_context(text, start, end):
             return None
-        value *= 1000 if unit in "kK" else 10_000
+        scaled = _unit_value(core, unit, value, m.group("lo") is not None)
+        if scaled is None:
+            return None
+        value = scaled
     elif unit is None and not _CURRENCY_BEFORE.search(text, max(0, start - 5), start):
-        # No currency word at all: 5万 / 两千多 count only with money context.
+        # No currency word at all: 5万 / 两千多 / 四万八 count only with money context.
         bare = core.rstrip("多余来")
-        if not bare or bare[-1] not in _BIG_END:
+        if not bare or not _ends_like_amount(bare):
             return None
         if core[0] in "千仟万萬亿億" or not any(c not in "十百千万亿拾佰仟萬億" for c in core):
             if core[0] not in "百上":
@@ -267,16 +304,17 @@ def _parse_money_str(s: str) -> MoneyValue | None:
         return None
     value, approx = got
     unit = m.group("unit") or ""
-    if unit in ("k", "K"):
-        value *= 1000
-    elif unit in ("w", "W"):
-        value *= 10_000
+    if unit and unit[0] in "kKwW":
+        scaled = _unit_value(m.group("core"), unit, value, m.group("lo") is not None)
+        if scaled is None:
+            return None
+        value = scaled
     elif unit == "万元":
         value *= 10_000
     head = s[: m.start("core") if m.group("lo") is None else m.start("lo")]
     tail = s[m.end("unit") if m.group("unit") else m.end("core") :]
     if any(w in head for w in ("约", "近", "逾", "超过", "大概")) or any(
-        w in tail for w in ("左右", "上下", "多")
+        w in tail for w in ("左右", "上下", "多", "出头")
     ):
         approx = True
     return MoneyValue(float(value), approx)

@@ -4,7 +4,8 @@
 
 * plain and financial numerals: 一千二百, 壹万贰仟, 贰万捌仟陆百, 二〇一九, 一百零五;
 * Arabic with Chinese units: 5万, 2.3万, 4万7千, 18万5千, 1,200, 1万2 (= 12000);
-* an implied next unit after the last one: 一万二 = 12000, 两千五 = 2500;
+* an implied next unit after the last one (spoken shorthand): 一万二 = 12000, 两千五 = 2500,
+  四万八 = 48000, 5万3 = 53000, 3千5 = 3500, 十万八 = 108000; 2万零5百 = 20500;
 * approximations, returned with ``approx=True``:
   - 多 / 余 / 来 (两千多, 三千余, 一百来, 10余万): the written base value (a lower bound);
   - neighbouring digits as a range (七八千, 两三万, 三四十万): the lower bound;

@@ -63,6 +63,9 @@ _NOT_AFTER = {
 }
 _NOT_BEFORE = re.compile(r"(?:放|献|止|牙龈|经期|子宫|月经)$")  # 放血, 献血 …; for 出血/流血 only
 _KILL_IDIOM = re.compile(r"[也都]")  # 打死也不说
+# 砍死你, 打死他 …: a kill verb with its object after it is a threat or an intent, not a death
+# (a death reads 把他打死了, 被打死, 打死了人).
+_KILL_THREAT = re.compile(r"(?:你|他|她|我|你们|他们|她们|我们)(?!了)")
 
 
 def _int(s: str | None) -> int | None:
@@ -135,7 +138,8 @@ def find(text: str, ctx: RuleContext) -> list[Entity]:
             value: str | None = _canonical_grade(m.group("g"))
             if word == "死了" and not re.search(r"[打撞砍捅杀害致伤]|抢救", left):
                 continue  # 气死了, 烦死了: only a death when violence or rescue is mentioned
-            if word.endswith("死") and len(word) == 2 and word != "致死" and _KILL_IDIOM.match(text, e):
+            if word.endswith("死") and len(word) == 2 and word != "致死" and (
+                    _KILL_IDIOM.match(text, e) or _KILL_THREAT.match(text, e)):
                 continue
             if word == "死亡" and _NOT_AFTER["死亡"].match(text, e):
                 continue
