@@ -29,7 +29,8 @@ def load(
     picks provincial values (浙江, 北京 …) where the table has them. ``offence_model`` is a
     model directory (the shipped linear kind or one written by ``clue-miner train --task
     offence``) or the name of a shipped one; ``"rules"`` uses the rule detector alone.
-    ``category_model`` is a directory written by ``clue-miner train --task category``.
+    ``category_model`` is a model directory (default: the shipped ``models/category-linear``;
+    one written by ``clue-miner train --task category`` works too) or ``"rules"``.
     ``ner_model`` is an NER model directory (default: the shipped ``models/ner-charlstm`` when it
     is there); ``"none"`` keeps entities to the rule layer.
     """
@@ -78,8 +79,21 @@ def _entity_recognizer(spec: str | Path | None):  # noqa: ANN202 - any EntityRec
 
 
 def _category_classifier(spec: str | Path | None):  # noqa: ANN202 - any CategoryClassifier
+    """The category classifier: the shipped model by default, ``"rules"`` for the lexicon rules,
+    else a model directory (``category`` from ``training/train_category.py`` or
+    ``category-transformer`` from ``clue-miner train --task category``)."""
     if spec is None:
-        return None  # the pipeline's default (rules)
+        return None  # the pipeline's default (the shipped model, rules when it is absent)
+    if str(spec) == "rules":
+        from clue_miner.extract.category import CategoryRules
+
+        return CategoryRules()
+    from clue_miner.model_store import read_config, resolve
+
+    if read_config(resolve(spec)).get("kind") == "category":
+        from clue_miner.extract.category_model import load_category_model
+
+        return load_category_model(spec)
     from clue_miner.train.detector import TransformerCategoryClassifier
     from clue_miner.train.model_dir import read_model_config
 

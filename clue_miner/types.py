@@ -145,8 +145,40 @@ class Facts:
 
 
 @dataclass(frozen=True, slots=True)
+class Incident:
+    """One incident of a complaint that tells several (a fraud in March, an assault in August …).
+
+    ``start``/``end`` are offsets into the complaint's text exactly as given (``text ==
+    source_text[start:end]``); the incidents of a complaint are contiguous and cover all of it.
+    ``entities`` are the complaint's entities that start inside the span (same offsets as in
+    ``Extraction.entities``); ``offences`` and ``facts`` are computed on the span alone, their
+    evidence offsets also into the complaint's text.
+    """
+
+    start: int
+    end: int
+    text: str
+    entities: tuple[Entity, ...] = ()
+    offences: tuple[Offence, ...] = ()
+    facts: Facts = Facts()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "offences": [o.to_dict() for o in self.offences],
+            "entities": [e.to_dict() for e in self.entities],
+            "facts": self.facts.to_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Extraction:
-    """What ``extract()`` returns for one text."""
+    """What ``extract()`` returns for one text.
+
+    ``incidents`` is empty for a text that tells one incident and holds two or more
+    :class:`Incident` otherwise; the whole-text fields describe the complaint as a whole either way.
+    """
 
     text: str
     entities: tuple[Entity, ...] = ()
@@ -154,18 +186,22 @@ class Extraction:
     category: Category = Category("civic", 0.0)
     facts: Facts = Facts()
     received_at: datetime | None = None
+    incidents: tuple[Incident, ...] = ()
 
     def entities_of(self, label: str) -> list[Entity]:
         return [e for e in self.entities if e.label == label]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "received_at": _iso(self.received_at),
             "category": self.category.to_dict(),
             "offences": [o.to_dict() for o in self.offences],
             "entities": [e.to_dict() for e in self.entities],
             "facts": self.facts.to_dict(),
         }
+        if len(self.incidents) > 1:  # DESIGN.md: only a complaint with several incidents carries them
+            out["incidents"] = [i.to_dict() for i in self.incidents]
+        return out
 
 
 @dataclass(frozen=True, slots=True)

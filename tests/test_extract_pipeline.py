@@ -72,9 +72,22 @@ def test_pipeline_thresholds_settle_offence_kind(text: str, name: str, kind: str
 
 
 def test_pipeline_civic_complaint_has_no_offence() -> None:
-    ext = clue_miner.extract("小区门口道路坑洼不平，下雨天积水严重，希望有关部门尽快修补。")
+    ext = clue_miner.extract("小区门口的路面坑坑洼洼，一下雨就积水，请尽快修路。")
     assert ext.offences == ()
-    assert ext.category.label in ("civic", "civil")
+    assert ext.category.label == "civic"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("商家收了三千元押金，现在关门了也不退，要求退还押金", "civil"),
+        ("我在网上刷单被人骗了五万块钱，对方把我拉黑了，派出所不管", "crime"),
+        ("楼下饭店油烟扰民严重，环保部门一直不管", "administrative"),
+        ("健身房收了我们的年卡费突然关门，老板说会退款但一直拖着，这是不是诈骗？请帮我们要回会员费", "civil"),
+    ],
+)
+def test_pipeline_category_from_the_trained_model(text: str, label: str) -> None:
+    assert clue_miner.extract(text).category.label == label
 
 
 def test_pipeline_empty_and_whitespace_text() -> None:
@@ -151,3 +164,21 @@ def test_pipeline_injury_fact_presumed_from_what_is_described(text: str, injury:
 
 def test_pipeline_times_range_read_as_its_lower_bound() -> None:
     assert clue_miner.extract("今年以来他已经来闹了七八次").facts.times == 7
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("该平台以非法集资立案侦查，至今已大半年过去，钱一分没追回", "stalled"),
+        ("公安分局于3月立案，但至今没有抓人", "stalled"),
+        ("派出所不给立案，至今没有进展", "not_filed"),
+    ],
+)
+def test_pipeline_stated_status_filed_then_left(text: str, status: str) -> None:
+    assert clue_miner.extract(text).facts.stated_status == status
+
+
+@pytest.mark.parametrize(("text", "people"), [("该平台骗走了2000多户家庭的积蓄", 2000), ("涉及5600名受害人", 5600),
+                                              ("小区里有3个人在吵架", None)])
+def test_pipeline_victim_count_named_without_a_verb(text: str, people: int | None) -> None:
+    assert clue_miner.extract(text).facts.people == people

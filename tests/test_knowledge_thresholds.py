@@ -58,7 +58,7 @@ def test_thresholds_no_amount_offences(table: Thresholds) -> None:
     assert table.assess("走私、贩卖、运输、制造毒品", Facts(amount=100)).criminal is True
     unknown = table.assess("污染环境", Facts())  # no row: undecided, never presumed
     assert unknown.criminal is None and not unknown.has_standard
-    missing = table.assess("非法经营", Facts())  # a row, but the amount it needs is not told
+    missing = table.assess("合同诈骗", Facts())  # a row, but the amount it needs is not told
     assert missing.criminal is None and missing.has_standard
 
 

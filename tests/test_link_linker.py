@@ -237,13 +237,13 @@ def test_link_common_phone_is_skipped_and_pruned() -> None:
     rows = [{"case_id": f"K{i}", "offence": "盗窃", "accepted_at": f"2024-0{i + 1}-01", "region": "西湖区",
              "summary": f"派出所电话{station}"} for i in range(3)]
     c = complaint("C1", phone(station), offence="盗窃", incident=date(2024, 1, 1), region="西湖区")
-    settings = LinkSettings(max_block_size=2, threshold=0.01)
+    settings = LinkSettings(max_block_size=2, threshold=0.01, min_corroboration=0)  # blocking mechanics only
     result = link_frames([c[0]], [c[1]], cases(*rows), settings=settings)
     assert result.stats["blocking"]["phone"]["skipped_keys"] == 1
     assert result.stats["pairs_by_rule"] == {**result.stats["pairs_by_rule"], "phone": 0, "family_area_day": 1}
     (match,) = result.matches  # found by the district rule; the pruned number is no evidence
     assert match.case_id == "K0" and "victim" not in match.comparisons
-    unpruned = link_frames([c[0]], [c[1]], cases(*rows), settings=LinkSettings(threshold=0.01))
+    unpruned = link_frames([c[0]], [c[1]], cases(*rows), settings=LinkSettings(threshold=0.01, min_corroboration=0))
     assert {m.comparisons["victim"] for m in unpruned.matches} == {"phone"}
 
 
@@ -284,3 +284,21 @@ def test_link_rejects_mismatched_lengths() -> None:
     c = complaint("C1")
     with pytest.raises(InputError):
         link([c[0]], [], cases({"case_id": "K1"}))
+
+
+def test_link_corroboration_counts_independent_facts() -> None:
+    from clue_miner.link.linker import corroboration
+
+    assert corroboration({"offence": "exact", "text": "best_0.5", "location": "jaccard_0.2"}) == 1
+    assert corroboration({"suspect": "name_partial", "date": "within_3_days"}) == 2
+    assert corroboration({"victim": "phone", "offence": "exact"}) == 2  # a shared phone names the party
+    assert corroboration({"suspect": "different", "date": "received_later", "amount": "ratio_0.5"}) == 0
+
+
+def test_link_offence_and_a_date_alone_do_not_link() -> None:
+    frame = cases({"case_id": "K1", "offence": "盗窃", "accepted_at": "2024-03-20", "region": "武侯区",
+                   "amount": 5000.0})
+    c = complaint("C1", offence="盗窃", incident=date(2024, 3, 19), amount=12000.0, region="武侯区")
+    loose = run([c], frame, settings=LinkSettings(min_corroboration=0, threshold=0.01))
+    assert [m.case_id for m in loose["C1"]] == ["K1"]  # the scorer alone would take it
+    assert run([c], frame, settings=LinkSettings(threshold=0.01)) == {}  # one fact agrees: the date

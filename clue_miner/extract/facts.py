@@ -43,6 +43,10 @@ _PEOPLE = re.compile(
     + r"(?:被骗|受骗|受害|投资|参与|集资|上当|入股|存款)"
     r"|(?:投资人|受害人|被害人|受害群众|储户|会员|集资参与人)(?:有|达|多达|超过|约|共)?"
     r"([0-9]{2,6}|[一二两三四五六七八九十百千]{2,5}|上百|上千|上万|数百|数千|几百|几千)(?:多|余)?(?:名|个|位|户|人)")
+# 5600名受害人, 2000多户家庭, 6000受害人: a count of victims named as such, no verb needed
+_PEOPLE_NAMED = re.compile(
+    r"([0-9]{2,6}|[一二两三四五六七八九十百千]{2,5}|上百|上千|上万|数百|数千|几百|几千)(?:多|余)?(?:名|位|户|个)?"
+    r"(?:受害人|受害者|被害人|投资人|投资者|出借人|储户|集资参与人|会员|家庭|户家庭|老人|受骗群众)")
 _VAGUE_COUNT = {"上百": 100, "上千": 1000, "上万": 10000, "数百": 300, "数千": 3000, "几百": 300, "几千": 3000}
 _TOTAL_CUE = re.compile(r"(?:共计|合计|总共|累计|一共|总计|共|总额|总金额|总计金额|损失)(?:被骗|损失|转账|转了|被盗)?(?:人民币|金额)?(?:达|为|约)?$")
 _PENALTY_CUE = re.compile(r"(?:罚款|罚了|罚金|处罚|奖励|悬赏|赔偿了|退还了?|退了)(?:人民币)?$")
@@ -68,6 +72,19 @@ _STATUS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("filed", re.compile(r"已经?立案|立了案|已经立了|(?:派出所|公安|警方|分局)[^，。]{0,8}立案了|(?:就|早就|早已)立案|(?:目前|现在)[^，。]{0,8}立案了")),
     ("reported", re.compile(r"报警|报案|打了?110|报过案|去派出所")),
 )
+# A filing told with a complaint about progress elsewhere in the text (以非吸立案 … 至今已大半年,
+# 光立案却没行动): filed and then left, however the two halves are worded.
+_FILED_MENTION = re.compile(r"(?<![没未不拒要请申督予促求])(?:立案侦[查察]|立了案|已经?立案|以[^，。；不没未]{1,8}立案|(?:派出所|分局|公安局?|经侦|警方)[^，。；不没未拒要请予]{0,10}立案(?!吧|啊|呢|[？?]))")
+_NO_PROGRESS = re.compile(r"至今(?:已|已经)?[^，。；]{0,6}(?:年|个月|月|天)|没有?(?:任何)?(?:进展|行动|动静|下文|结果)|毫无进展|无进展|进展(?:缓慢|不明)"
+                          r"|迟迟(?:没有?|未|不)|没有?(?:抓|控制|冻结|追回)|未(?:抓|控制|冻结|追回)|光立案|只立案|立案不侦|不作为|拖延")
+_ASKED = re.compile(r"(?:要求|请求|恳请|督促|希望|申请|请|应当|应该|尽快|依法|予以|是否|能否)[^，。；！？]{0,8}$")
+
+
+def _filed_told(text: str) -> bool:
+    """A filing the writer reports as done (not one they ask for: 恳请督促公安机关依法立案侦查)."""
+    return any(not _ASKED.search(text[max(0, m.start() - 12):m.start()]) for m in _FILED_MENTION.finditer(text))
+
+
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -210,8 +227,8 @@ def build_facts(text: str, entities: Sequence[Entity], received_at: datetime | N
         hours = max(hours or 0.0, h)
 
     people: int | None = None
-    for m in _PEOPLE.finditer(text):
-        token = m.group(1) or m.group(2)
+    for m in (*_PEOPLE.finditer(text), *_PEOPLE_NAMED.finditer(text)):
+        token = m.group(1) or (m.group(2) if m.re is _PEOPLE else None)
         n = _VAGUE_COUNT.get(token) or _small_number(token)
         if n is not None and n > 1:
             people = max(people or 0, n)
@@ -224,6 +241,12 @@ def build_facts(text: str, entities: Sequence[Entity], received_at: datetime | N
             if status != "reported":
                 evidence.append(Evidence("STATUS", m.group(0), m.start(), m.end()))
             break
+
+    if stated in (None, "reported", "filed", "not_filed") and _filed_told(text):
+        m = _NO_PROGRESS.search(text)
+        if m:
+            stated = "stalled"
+            evidence.append(Evidence("STATUS", m.group(0), m.start(), m.end()))
 
     received = received_at.date() if received_at else None
     day, day_ent = _incident_date([e for e in entities if e.label == "TIME"], received)

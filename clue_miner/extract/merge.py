@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 
 from clue_miner.types import Entity
@@ -45,12 +46,17 @@ def merge_entities(groups: Iterable[Iterable[Entity]]) -> list[Entity]:
     """
     candidates = [e for group in groups for e in group if e.end > e.start]
     candidates.sort(key=_rank)
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # kept spans never overlap, so sorted by start they are sorted by end too
+    ends: list[int] = []
     kept: list[Entity] = []
     for ent in candidates:
-        if any(ent.start < end and start < ent.end for start, end in taken):
-            continue
-        taken.append((ent.start, ent.end))
+        i = bisect_left(starts, ent.start)
+        if i > 0 and ends[i - 1] > ent.start:
+            continue  # the kept span starting before this one reaches into it
+        if i < len(starts) and starts[i] < ent.end:
+            continue  # a kept span starts inside this one
+        starts.insert(i, ent.start)
+        ends.insert(i, ent.end)
         kept.append(ent)
     kept.sort(key=lambda e: (e.start, e.end))
     return kept

@@ -1,7 +1,12 @@
 """The extraction pipeline: text in, Extraction out.
 
 normalise -> rule entities -> [statistical NER] -> merge -> facts -> offences -> settle kinds
--> category -> map offsets back to the original text.
+-> category -> incidents -> map offsets back to the original text.
+
+A text that tells several incidents (``extract.incidents.segment_incidents``) also gets one
+Incident per span: its own entities (those starting in the span), facts (``build_facts`` on the
+span) and offences (the same detector, one batch call over every incident span of the batch, then
+``settle_offences``). The whole-text fields stay as they are.
 
 Components work on batches of normalised texts; everything they return has offsets into the
 normalised text, and this module alone maps them back (``text[start:end] == entity.text`` holds
@@ -19,15 +24,17 @@ from itertools import islice
 from clue_miner.extract.components import (
     CategoryClassifier,
     EntityRecognizer,
+    OffenceCandidate,
     OffenceDetector,
     RuleFinder,
 )
 from clue_miner.extract.facts import build_facts
+from clue_miner.extract.incidents import segment_incidents
 from clue_miner.extract.merge import merge_entities
 from clue_miner.extract.rules.base import RuleContext
 from clue_miner.extract.settle import settle_category, settle_offences
 from clue_miner.knowledge.thresholds import Thresholds, default_thresholds
-from clue_miner.types import Entity, Evidence, Extraction, Facts, Offence
+from clue_miner.types import Entity, Evidence, Extraction, Facts, Incident, Offence
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +73,9 @@ class Pipeline:
 
             self.offence = default_offence_detector()  # shipped model, rules when it is absent
         if self.category is None:
-            from clue_miner.extract.category import CategoryRules
+            from clue_miner.extract.category_model import default_category_classifier
 
-            self.category = CategoryRules()
+            self.category = default_category_classifier()  # shipped model, rules when it is absent
 
     @property
     def versions(self) -> dict[str, str]:
@@ -114,11 +121,39 @@ class Pipeline:
         assert self.offence is not None and self.category is not None
         candidates = self.offence.predict(ntexts)
         proposed = self.category.predict(ntexts, candidates)
+        incidents = self._incidents(ntexts, merged, candidates, anchors)
         out = []
         for i, text in enumerate(texts):
             offences = settle_offences(candidates[i], facts[i], self.thresholds, self.province)
-            category = settle_category(offences, proposed[i])
-            out.append(_to_original(text, norms[i], merged[i], offences, category, facts[i], anchors[i]))
+            category = settle_category(offences, proposed[i], getattr(self.category, "authoritative", False))
+            ext = _to_original(text, norms[i], merged[i], offences, category, facts[i], anchors[i])
+            if incidents[i]:
+                ext = replace(ext, incidents=tuple(_incident(text, norms[i], *inc) for inc in incidents[i]))
+            out.append(ext)
+        return out
+
+    def _incidents(
+        self,
+        ntexts: Sequence[str],
+        merged: Sequence[list[Entity]],
+        candidates: Sequence[Sequence[OffenceCandidate]],
+        anchors: Sequence[datetime | None],
+    ) -> list[list[tuple[int, int, list[Entity], list[Offence], Facts]]]:
+        """Per text: ``(start, end, entities, offences, facts)`` of each incident, offsets into the
+        normalised text; empty for a text that tells one incident."""
+        spans = [segment_incidents(nt, ents, cands) for nt, ents, cands in zip(ntexts, merged, candidates, strict=True)]
+        jobs = [(i, s, e) for i, sp in enumerate(spans) if len(sp) > 1 for s, e in sp]
+        out: list[list[tuple[int, int, list[Entity], list[Offence], Facts]]] = [[] for _ in ntexts]
+        if not jobs:
+            return out
+        assert self.offence is not None
+        found = self.offence.predict([ntexts[i][s:e] for i, s, e in jobs])  # one batch call for all
+        for (i, s, e), cands in zip(jobs, found, strict=True):
+            ents = [x for x in merged[i] if s <= x.start < e]
+            local = [replace(x, start=x.start - s, end=x.end - s) for x in ents]
+            facts = build_facts(ntexts[i][s:e], local, anchors[i])
+            offences = settle_offences(cands, facts, self.thresholds, self.province)
+            out[i].append((s, e, ents, [_shift_offence(o, s) for o in offences], _shift_facts(facts, s)))
         return out
 
     def _rules(self, text: str, ctx: RuleContext) -> list[Entity]:
@@ -133,24 +168,46 @@ def _nones() -> Iterator[None]:
         yield None
 
 
-def _to_original(text, norm, entities, offences, category, facts: Facts, anchor) -> Extraction:  # noqa: ANN001
-    """Map every span from normalised offsets back to the text as given."""
+def _shift_evidence(e: Evidence, delta: int) -> Evidence:
+    return Evidence(e.label, e.text, e.start + delta, e.end + delta)
 
-    def span(start: int, end: int) -> tuple[int, int]:
-        return norm.span(start, end)
+
+def _shift_offence(o: Offence, delta: int) -> Offence:
+    return replace(o, evidence=tuple(_shift_evidence(x, delta) for x in o.evidence))
+
+
+def _shift_facts(facts: Facts, delta: int) -> Facts:
+    return replace(facts, evidence=tuple(_shift_evidence(x, delta) for x in facts.evidence))
+
+
+def _spans_back(text, norm, entities, offences, facts: Facts):  # noqa: ANN001, ANN202
+    """Entities, offences and facts with every span mapped from normalised offsets to ``text``."""
 
     def ev(e: Evidence) -> Evidence:
-        s, t = span(e.start, e.end)
+        s, t = norm.span(e.start, e.end)
         return Evidence(e.label, text[s:t], s, t)
 
     ents = []
     for e in entities:
-        s, t = span(e.start, e.end)
+        s, t = norm.span(e.start, e.end)
         ents.append(replace(e, start=s, end=t, text=text[s:t]))
     offs = [
         Offence(o.name, o.kind, o.score, tuple(ev(x) for x in o.evidence), o.criminal, o.reasons)
         for o in offences
     ]
-    facts = replace(facts, evidence=tuple(ev(x) for x in facts.evidence))
-    return Extraction(text=text, entities=tuple(ents), offences=tuple(offs), category=category,
+    return tuple(ents), tuple(offs), replace(facts, evidence=tuple(ev(x) for x in facts.evidence))
+
+
+def _to_original(text, norm, entities, offences, category, facts: Facts, anchor) -> Extraction:  # noqa: ANN001
+    """Map every span from normalised offsets back to the text as given."""
+    ents, offs, facts = _spans_back(text, norm, entities, offences, facts)
+    return Extraction(text=text, entities=ents, offences=offs, category=category,
                       facts=facts, received_at=anchor)
+
+
+def _incident(text, norm, start, end, entities, offences, facts: Facts) -> Incident:  # noqa: ANN001
+    """An Incident with its span and everything in it mapped back to the text as given."""
+    ents, offs, facts = _spans_back(text, norm, entities, offences, facts)
+    s = 0 if start == 0 else norm.offset(start)
+    t = len(text) if end >= len(norm.text) else norm.offset(end)
+    return Incident(start=s, end=t, text=text[s:t], entities=ents, offences=offs, facts=facts)

@@ -91,8 +91,27 @@ def settle_offences(
     return sorted(out.values(), key=lambda o: -o.score)
 
 
-def settle_category(offences: Sequence[Offence], proposed: Category) -> Category:
-    """Crime when a criminal offence reaches its threshold; administrative when only 治安 causes."""
+# Below this the trained model's civil / civic reading yields to an offence that reaches its line.
+UNSURE_CATEGORY = 0.5
+
+
+def settle_category(offences: Sequence[Offence], proposed: Category, authoritative: bool = False) -> Category:
+    """Crime when a criminal offence reaches its threshold; administrative when only 治安 causes.
+
+    ``authoritative``: the proposal comes from a model trained on real messages that saw the
+    offences too; its civil / civic readings stand (a refund dispute that says 诈骗 stays civil),
+    and only the thresholds move a complaint between crime and administrative.
+    """
+    if authoritative:
+        reached = [o for o in offences if o.kind == "criminal" and o.criminal is True]
+        open_crime = [o for o in offences if o.kind == "criminal" and o.criminal is not False]
+        admin = [o for o in offences if o.kind == "administrative" or o.criminal is False]
+        if reached and (proposed.label == "administrative" or proposed.score < UNSURE_CATEGORY):
+            # the line is reached (扒窃, 轻伤, an amount) and the model does not firmly say otherwise
+            return Category("crime", max(max(o.score for o in reached), 1.0 - proposed.score))
+        if proposed.label == "crime" and not open_crime and admin:
+            return Category("administrative", max(max(o.score for o in admin), 0.5))
+        return proposed
     criminal = [o for o in offences if o.kind == "criminal" and o.criminal is not False]
     if criminal:
         best = max(criminal, key=lambda o: o.score)

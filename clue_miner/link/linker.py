@@ -133,7 +133,7 @@ def link_tables(complaints: SideTables, cases: SideTables, settings: LinkSetting
             level = logging.WARNING if rules[rule_id].prune else logging.INFO
             logger.log(level, "blocking rule %s: skipped %d keys shared by more than %d records (%d pairs)",
                        name, skipped_keys, cap, skipped_pairs)
-    matches = _matches(table, complaints, cases, comps)
+    matches = _matches(table, complaints, cases, comps, settings.min_corroboration)
     stats["matches"] = len(matches)
     stats["complaints_matched"] = len({m.complaint_id for m in matches})
     stats["prior"] = settings.prior(n_k)
@@ -146,7 +146,8 @@ def link_tables(complaints: SideTables, cases: SideTables, settings: LinkSetting
     return LinkResult(matches, stats)
 
 
-def _matches(table: Any, complaints: SideTables, cases: SideTables, comps: Sequence[Comparison]) -> list[Match]:
+def _matches(table: Any, complaints: SideTables, cases: SideTables, comps: Sequence[Comparison],
+             min_corroboration: int = 0) -> list[Match]:
     if table is None or table.num_rows == 0:
         return []
     c_ids = complaints.main.column("ext_id").to_pylist()
@@ -160,8 +161,29 @@ def _matches(table: Any, complaints: SideTables, cases: SideTables, comps: Seque
             name = comp.level_name(gammas[comp.name][i])
             if name is not None:
                 levels[comp.name] = name
-        out.append(Match(c_ids[cid], k_ids[kid], float(prob), levels))
+        if corroboration(levels) >= min_corroboration:
+            out.append(Match(c_ids[cid], k_ids[kid], float(prob), levels))
     return out
+
+
+# Agreement levels that corroborate a pair (see LinkSettings.min_corroboration).
+_PARTY_STRONG = frozenset({"id", "phone", "phone_and_name"})
+_PARTY = frozenset({"phone_fuzzy", "phone_masked", "name_exact", "name_pinyin", "name_partial", "name_fuzzy"})
+_CLOSE_DATE = frozenset({"within_1_day", "within_3_days", "within_7_days"})
+_SAME_AMOUNT = frozenset({"ratio_0.95", "ratio_0.8", "share"})
+
+
+def corroboration(levels: dict[str, str]) -> int:
+    """How many independent kinds of fact a pair agrees on (a shared phone or ID counts twice)."""
+    party = 0
+    for comp in ("suspect", "victim", "plate", "account"):
+        level = levels.get(comp)
+        if level in _PARTY_STRONG or (comp in ("plate", "account") and level == "exact"):
+            party = 2
+        elif level in _PARTY:
+            party = max(party, 1)
+    return (party + (levels.get("date") in _CLOSE_DATE) + (levels.get("amount") in _SAME_AMOUNT)
+            + str(levels.get("location", "")).startswith("jaccard"))
 
 
 def link_frames(complaints: Sequence[Complaint], extractions: Sequence[Extraction], cases: Any,

@@ -209,6 +209,13 @@ class LinkSettings:
     prior_match_probability: P(a random complaint–case pair match). None: ``expected_match_rate
         / max(n_cases, prior_reference_cases)`` (each complaint has at most one case; the floor
         keeps small test tables from being scored far more generously than real ones).
+    min_corroboration: an accepted pair must also agree on at least this many independent kinds of
+        fact: a party (a suspect's or victim's name or phone, a plate), the date within 7 days, the
+        place, the amount (1 to 0.8, or the complaint's share of a larger total). A shared phone or
+        ID number counts twice (it names the party). Offence and text similarity never count: a
+        theft at another shop that month reads just like this one. 0 switches it off. On the
+        independently written archives it removed every false link (offence + place + a loose
+        date) and no true one.
     m_u: overrides of ``DEFAULT_M_U`` as {comparison: {level: (m, u)}}.
     blocking_rules / comparisons: replace the defaults (specs from ``blocking`` / ``comparisons``).
     text_similarity: use the complaint text and the case summary (``textsim``): a blocking rule
@@ -234,6 +241,7 @@ class LinkSettings:
     expected_match_rate: float = 0.5
     prior_reference_cases: int = 10_000
     name_fuzzy_threshold: float = 0.88
+    min_corroboration: int = 2
     m_u: Mapping[str, Mapping[str, MU]] | None = None
     blocking_rules: Sequence[Any] | None = None
     comparisons: Sequence[Any] | None = None

@@ -25,6 +25,9 @@ from clue_miner.types import Entity
 log = logging.getLogger(__name__)
 
 _NUM = r"[0-9一二两三四五六七八九十百几数]+"
+# A bare 8针 is tried only where a run of numerals starts: tried at every position of a long
+# run, ``_NUM`` would rescan the rest of the run each time (quadratic on 200k digits).
+_NUM_START = r"(?<![0-9一二两三四五六七八九十百几数])"
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 _GRADE = (
@@ -33,7 +36,7 @@ _GRADE = (
 )
 _DESC = (
     r"(?P<d>(?:粉碎性|多处|多发|线性)?(?:[颅肋鼻指趾腿臂腕尺桡胫腓股锁椎]骨)?(?:粉碎性|线性)?骨折|骨裂|脑震荡|颅内出血|脑出血|脾破裂|肝破裂|内脏破裂|"
-    r"(?:缝了?|缝合了?)\s?(?P<st>" + _NUM + r")\s?针|" + _NUM + r"\s?针|"
+    r"(?:缝了?|缝合了?)\s?(?P<st>" + _NUM + r")\s?针|" + _NUM_START + _NUM + r"\s?针|"
     r"住院(?:治疗)?(?:了)?(?:\s?(?P<days>" + _NUM + r")\s?天)?|昏迷|休克|软组织(?:挫伤|损伤)|挫伤|擦伤|划伤|"
     r"割伤|刺伤|砍伤|捅伤|烧伤|烫伤|咬伤|抓伤|淤青|瘀青|淤血|瘀血|红肿|血流不止|流血|出血|头破血流|"
     r"牙齿?(?:脱落|断裂|被打掉)|打掉.?颗?牙|(?P<dis>(?:[一二三四五六七八九十]|10|[1-9])级伤残|伤残(?:[一二三四五六七八九十]|10|[1-9])级)|"
