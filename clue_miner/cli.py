@@ -174,6 +174,7 @@ def evaluate_mine(
     table.add_row("micro", f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}",
                   str(m["support"]), str(m["predicted"]))
     console.print(table)
+    console.print(f"false clues per 100 complaints {data['false_clues_per_100']:.1f}")
     console.print(f"macro F1 {data['clues_macro_f1']:.3f}  grouping pairs F1 {data['grouping_pairs']['f1']:.3f}  "
                   f"category acc {data['category_accuracy']}  top offence acc {data['offence_accuracy']}")
 

@@ -312,9 +312,11 @@ class Clue:
     offence: str | None
     reasons: tuple[str, ...]
     evidence: tuple[ClueEvidence, ...]
+    # (complaint id, index into that complaint's ``incidents``) for complaints that tell several
+    incidents: tuple[tuple[str, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "clue_id": self.clue_id,
             "clue_type": self.clue_type,
             "score": round(float(self.score), 4),
@@ -324,3 +326,8 @@ class Clue:
             "reasons": list(self.reasons),
             "evidence": [e.to_dict() for e in self.evidence],
         }
+        if self.incidents:
+            out["incidents"] = dict(self.incidents)
+            if len(self.complaint_ids) == 1:
+                out["incident"] = self.incidents[0][1]
+        return out

@@ -179,3 +179,31 @@ def test_clues_unlinked_complaint_whose_case_is_handled_is_no_clue(stated: str) 
 def test_clues_duty_crimes_are_not_police_filing_clues() -> None:
     t = "举报某局长贪污公款五十万元，至今没有人查"
     assert _run([(_complaint("c1", t), _ext(t, "贪污", 500000))]) == []
+
+
+def test_clues_name_the_incident_they_rest_on_and_show_each_span_once() -> None:
+    import clue_miner
+
+    text = ("我叫王某，住在城南区。2023年3月5日，我在网上认识一个叫李强的人，他以投资理财为名骗走了我5万元，"
+            "之后就把我拉黑了，电话也打不通。我去派出所报案，派出所说是经济纠纷不予立案。"
+            "2023年8月12日晚上，邻居张伟因为停车的事和我发生争执，他拿铁棍把我打成轻伤二级，"
+            "我报警后派出所至今没有处理。请求检察院监督立案。")
+    ext = clue_miner.extract(text, received_at="2023-10-01")
+    assert len(ext.incidents) == 2
+    clues = _run([(_complaint("c1", text), ext)])
+    assert clues
+    for clue in clues:
+        data = clue.to_dict()
+        index = data["incident"]
+        inc = ext.incidents[index]
+        names = {o.name for o in inc.offences}
+        assert clue.offence in names or any(inc.start <= e.start < inc.end for e in clue.evidence
+                                            if e.label == "OFFENCE")
+        spans = sorted((e.start, e.end) for e in clue.evidence)
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))  # no overlaps
+
+
+def test_clues_single_incident_complaint_names_no_incident() -> None:
+    text = "我在网上被人骗了五万块钱，报警后一直没有消息"
+    clue = _one([(_complaint("c1", text), _ext(text, "诈骗", 50000))])
+    assert "incident" not in clue.to_dict() and clue.incidents == ()

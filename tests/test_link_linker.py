@@ -291,7 +291,9 @@ def test_link_corroboration_counts_independent_facts() -> None:
 
     assert corroboration({"offence": "exact", "text": "best_0.5", "location": "jaccard_0.2"}) == 1
     assert corroboration({"suspect": "name_partial", "date": "within_3_days"}) == 2
+    assert corroboration({"suspect": "name_partial", "victim": "phone_masked"}) == 2  # two parties
     assert corroboration({"victim": "phone", "offence": "exact"}) == 2  # a shared phone names the party
+    assert corroboration({"suspect": "name_exact", "victim": "phone"}) == 2  # parties count at most twice
     assert corroboration({"suspect": "different", "date": "received_later", "amount": "ratio_0.5"}) == 0
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from clue_miner.clues.assess import CrimeView, family, view_crime
+from clue_miner.clues.assess import CrimeView, criminal_name, family, view_crime
 from clue_miner.clues.decide import ClueSettings, Decision, decide
 from clue_miner.clues.grouping import UnionFind, suspect_keys
 from clue_miner.knowledge.thresholds import Thresholds, province_of
@@ -138,8 +138,12 @@ def _make_clue(members: list[_Item]) -> Clue:
         score = min(1.0, score + 0.05 * (len(complaint_ids) - 1))
     digest = hashlib.sha1("|".join((clue_type,) + complaint_ids).encode()).hexdigest()[:12]
     evidence: list[ClueEvidence] = []
+    incidents: list[tuple[str, int]] = []
     for m in members:
         evidence.extend(_evidence(m))
+        index = _incident_of(m)
+        if index is not None:
+            incidents.append((m.complaint.id, index))
     return Clue(
         clue_id=f"{clue_type}-{digest}",
         clue_type=clue_type,
@@ -149,18 +153,43 @@ def _make_clue(members: list[_Item]) -> Clue:
         offence=offence,
         reasons=tuple(reasons[:MAX_REASONS]),
         evidence=tuple(evidence),
+        incidents=tuple(sorted(set(incidents))),
     )
+
+
+def _incident_of(it: _Item) -> int | None:
+    """The incident of a several-incident complaint that the clue rests on: the one whose own
+    offences hold the clue's offence most firmly, else the one holding its first evidence span."""
+    incidents = it.ext.incidents
+    if not incidents or it.decision is None:
+        return None
+    offence = it.decision.offence
+    best: tuple[float, int] | None = None
+    for i, inc in enumerate(incidents):
+        for off in inc.offences:
+            name = off.name if off.kind == "criminal" else criminal_name(off.name)
+            if name == offence and (best is None or off.score > best[0]):
+                best = (off.score, i)
+    if best is not None:
+        return best[1]
+    off = it.view.evidence_offence
+    spans = [e.start for e in off.evidence] if off is not None else []
+    for start in spans:
+        for i, inc in enumerate(incidents):
+            if inc.start <= start < inc.end:
+                return i
+    return None
 
 
 def _evidence(it: _Item) -> list[ClueEvidence]:
     cid = it.complaint.id
-    seen: set[tuple[int, int]] = set()
     out: list[ClueEvidence] = []
 
     def add(label: str, text: str, start: int, end: int) -> None:
-        if (start, end) in seen or len(out) >= MAX_EVIDENCE_PER_COMPLAINT:
+        # one span of text is shown once: a span overlapping one already kept (an offence cue
+        # inside a STATUS phrase, a MONEY inside a FLAG) adds nothing a reader needs
+        if len(out) >= MAX_EVIDENCE_PER_COMPLAINT or any(start < e.end and e.start < end for e in out):
             return
-        seen.add((start, end))
         out.append(ClueEvidence(cid, label, text, start, end))
 
     off = it.view.evidence_offence

@@ -1,7 +1,9 @@
 """Score a ``mine`` output directory against gold labels (one JSON line per complaint).
 
 Gold lines: ``id``, ``case_id`` (or null), ``clue_type`` (or null), ``category``, ``offence``,
-``group``. Link accuracy counts a complaint right when the best predicted case is the gold case
+``group`` — the generator's format — or the independently written archives' format (``SPEC.md``
+of the shared ``e2e_dev``): ``clue`` (``NONE`` for none), ``offences`` (a list, the first counts as
+the offence), ``criminal``. Link accuracy counts a complaint right when the best predicted case is the gold case
 (no case predicted and none in gold is right too). Clue precision and recall are per complaint:
 a complaint is predicted as type T when it is in a clue of type T.
 """
@@ -66,6 +68,7 @@ class MineScores:
             "clues": {k: v.to_dict() for k, v in self.per_type.items()},
             "clues_micro": self.micro.to_dict(),
             "clues_macro_f1": round(self.macro_f1, 4),
+            "false_clues_per_100": round(100 * self.micro.fp / self.n, 2) if self.n else 0.0,
             "grouping_pairs": self.grouping.to_dict(),
             "category_accuracy": None if self.category_accuracy is None else round(self.category_accuracy, 4),
             "offence_accuracy": None if self.offence_accuracy is None else round(self.offence_accuracy, 4),
@@ -79,8 +82,20 @@ def _pairs(groups: Iterable[Iterable[str]]) -> set[tuple[str, str]]:
     return out
 
 
+def _gold_line(g: dict[str, Any]) -> dict[str, Any]:
+    """One gold line in the generator's format (the e2e ``clue`` / ``offences`` fields mapped)."""
+    if "clue_type" not in g and "clue" in g:
+        g = {**g, "clue_type": None if g["clue"] in (None, "NONE") else g["clue"]}
+    if "offence" not in g and g.get("offences"):
+        from clue_miner.knowledge.taxonomy import load_taxonomy
+
+        first = g["offences"][0]
+        g = {**g, "offence": load_taxonomy().canonical(first) or first}
+    return g
+
+
 def score_mine(gold_path: str | Path, out_dir: str | Path) -> MineScores:
-    gold = {str(g["id"]): g for g in read_jsonl(gold_path)}
+    gold = {str(g["id"]): _gold_line(g) for g in read_jsonl(gold_path)}
     out = Path(out_dir)
     matches = read_jsonl(out / "matches.jsonl")
     clues = read_jsonl(out / "clues.jsonl")

@@ -167,23 +167,27 @@ def _matches(table: Any, complaints: SideTables, cases: SideTables, comps: Seque
 
 
 # Agreement levels that corroborate a pair (see LinkSettings.min_corroboration).
-_PARTY_STRONG = frozenset({"id", "phone", "phone_and_name"})
-_PARTY = frozenset({"phone_fuzzy", "phone_masked", "name_exact", "name_pinyin", "name_partial", "name_fuzzy"})
+_PARTY_STRONG = frozenset({"id", "phone", "phone_and_name", "name_exact"})
+_PARTY = frozenset({"phone_fuzzy", "phone_masked", "name_pinyin", "name_partial", "name_fuzzy"})
 _CLOSE_DATE = frozenset({"within_1_day", "within_3_days", "within_7_days"})
 _SAME_AMOUNT = frozenset({"ratio_0.95", "ratio_0.8", "share"})
+_SAME_PLACE = frozenset({"jaccard_0.5"})
+_SAME_STORY = frozenset({"best_0.5", "cosine_0.5"})
 
 
 def corroboration(levels: dict[str, str]) -> int:
-    """How many independent kinds of fact a pair agrees on (a shared phone or ID counts twice)."""
+    """How many independent kinds of fact a pair agrees on: the parties (a shared phone, ID or full
+    name counts twice, each other agreeing role once, at most two), a date within 7 days, the
+    amount, the place (half its address bigrams) and the story (text cosine 0.5)."""
     party = 0
     for comp in ("suspect", "victim", "plate", "account"):
         level = levels.get(comp)
         if level in _PARTY_STRONG or (comp in ("plate", "account") and level == "exact"):
-            party = 2
+            party += 2
         elif level in _PARTY:
-            party = max(party, 1)
-    return (party + (levels.get("date") in _CLOSE_DATE) + (levels.get("amount") in _SAME_AMOUNT)
-            + str(levels.get("location", "")).startswith("jaccard"))
+            party += 1
+    return (min(party, 2) + (levels.get("date") in _CLOSE_DATE) + (levels.get("amount") in _SAME_AMOUNT)
+            + (levels.get("location") in _SAME_PLACE) + (levels.get("text") in _SAME_STORY))
 
 
 def link_frames(complaints: Sequence[Complaint], extractions: Sequence[Extraction], cases: Any,

@@ -210,12 +210,15 @@ class LinkSettings:
         / max(n_cases, prior_reference_cases)`` (each complaint has at most one case; the floor
         keeps small test tables from being scored far more generously than real ones).
     min_corroboration: an accepted pair must also agree on at least this many independent kinds of
-        fact: a party (a suspect's or victim's name or phone, a plate), the date within 7 days, the
-        place, the amount (1 to 0.8, or the complaint's share of a larger total). A shared phone or
-        ID number counts twice (it names the party). Offence and text similarity never count: a
-        theft at another shop that month reads just like this one. 0 switches it off. On the
-        independently written archives it removed every false link (offence + place + a loose
-        date) and no true one.
+        fact (``linker.corroboration``): the parties (a shared phone, ID or full name counts twice),
+        the date within 7 days, the amount (ratio 0.8, or the complaint's share of a larger total),
+        the place (half the address bigrams) and the story (text cosine 0.5). The offence never
+        counts: a theft at another shop that month reads just like this one. 0 switches it off.
+        Measured (complaints whose best case is right): the two independently written dev
+        archives 0.88 / 0.92 -> 0.98 / 0.93 (8 false links removed, no true one);
+        the generated 10^4 archive 0.961 -> 0.951 (its complaints often share only the offence,
+        a loose place and template wording with their case, which is what the false links on
+        real text share too).
     m_u: overrides of ``DEFAULT_M_U`` as {comparison: {level: (m, u)}}.
     blocking_rules / comparisons: replace the defaults (specs from ``blocking`` / ``comparisons``).
     text_similarity: use the complaint text and the case summary (``textsim``): a blocking rule
