@@ -135,10 +135,12 @@ def test_link_text_phone_typo_is_blocked_and_linked() -> None:
                    "suspect_phones": ["13700000000"], "region": "K4区"})
     # nothing but the mistyped phone, the offence and the district; received a year later
     c = complaint("C1", phone("18046508320"), offence="开设赌场", region="K4区", received=datetime(2025, 6, 19, 9))
-    settings = LinkSettings(threads=1)
+    settings = LinkSettings(threads=1, min_corroboration=0)  # the blocking and scoring of a typo alone
     result = link_frames([c[0]], [c[1]], frame, settings=settings)
     assert result.stats["pairs_by_rule"]["phone_typo"] == 1
     assert [(m.case_id, m.comparisons["suspect"]) for m in result.matches] == [("K1", "phone_fuzzy")]
+    # by default a mistyped phone is one fact: not enough to link on its own
+    assert not link_frames([c[0]], [c[1]], frame, settings=LinkSettings(threads=1)).matches
     rules = tuple(r for r in default_blocking_rules(settings) if r.name != "phone_typo")
     without = link_frames([c[0]], [c[1]], frame, settings=replace(settings, blocking_rules=rules))
     assert without.candidate_pairs_count == 0 and not without.matches

@@ -7,8 +7,10 @@ scanned once; phrases nested in a longer matched phrase are dropped (诈骗 insi
 Scoring per offence: names, aliases and cues are enough alone (0.9 / 0.7), medium cues need
 support (0.4), weak cues only support (0.25 each, together capped below the threshold). The
 score is the noisy-or of the best weight of each distinct phrase, times the most favourable
-clause context among its hits: negation (不是诈骗, 没有被偷), hypothetical, warning or police-work
-reports (防止被骗, 是否涉嫌, 破获…), earlier convictions (曾因盗窃被判处) lower but do not zero it.
+clause context among its hits: negation (不是诈骗, 没有被偷, 冇被骗), hypothetical, warning or police-work
+reports (防止被骗, 是否涉嫌, 破获…, 不要变相体罚), a question about the word (强买强卖吗？), a risk, a
+likeness or a general state (被偷盗的隐患, 和诈骗一样, 盗窃事件频发), earlier convictions (曾因盗窃被判处)
+lower but do not zero it.
 In a long message an offence resting on one single mention is lowered too.
 
 Pattern cues (``knowledge/offence_patterns.json``) describe how complainants tell a crime without
@@ -19,6 +21,12 @@ the pattern's weight and the same clause context (怕车被偷 is hypothetical).
 ``dampen`` offences (没有上当 lowers 诈骗; an IOU lowers 诈骗), or ``split`` on a captured figure
 (a blood-alcohol figure under the line names 饮酒驾驶, not 危险驾驶). An offence supported by a
 pattern is a description, not a passing word: the lone-mention factor does not apply to it.
+Patterns also read the text with its short bracketed asides taken out (报警人王某（男，电话…）称其停放
+在…的电动车（去年新买，购买价约…）于…夜间被盗): an aside is no clause of the story, and its commas
+would otherwise cut the clause a pattern has to span (a 110 record then lost its one theft to the
+lone-mention factor). A pattern's ``unless`` regex, when it
+matches anywhere in the text, switches the pattern off (a lease dampens 合同诈骗 unless a sublet
+operator took a year's rent from many tenants).
 
 Then: the criminal and administrative twins of a name merge (赌博); an administrative cause
 merges into the criminal charge it escalates to when that was found (殴打他人 + 轻伤 ->
@@ -32,6 +40,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -51,11 +60,27 @@ _FOLD = {i: i + 32 for i in range(ord("A"), ord("Z") + 1)}
 _FOLD.update({i: (i - 0xFEE0) + (32 if 0xFF21 <= i <= 0xFF3A else 0) for i in range(0xFF01, 0xFF5F)})
 
 _CLAUSE_END = re.compile(r"[。！？!?；;，,\n：:]")
-_NEG = re.compile(r"(?:不是|并非|并不是|没有|没被|未被|不存在|不属于|不涉及|并无|不构成|谈不上|算不上|排除|否认|不算|未曾|从未|没|未|无|非)[^，。]{0,2}$")
+_NEG = re.compile(
+    r"(?:不是|并非|并不是|没有|没被|未被|不存在|不属于|不涉及|并无|不构成|谈不上|算不上|排除|否认|不算|未曾|从未|"
+    r"唔係|唔系|冇|没|未|无|非)[^，。]{0,2}$"
+)
+# a yes/no question about the word itself (这算强买强卖吗？), unless it is rhetorical (这不就是诈骗吗？)
+_QUESTION = re.compile(r"^[^，,。！？!?；;\n]{0,6}?(?:吗|么)[？?]")
+_RHETORIC = re.compile(r"不|没|难道|岂")
+# the word names a risk or a likeness, not an event: 被偷盗的隐患, 有被骗的风险, 和诈骗一样
+_POST_RISK = re.compile(r"^[^，,。；;]{0,2}?(?:的)?(?:安全)?(?:隐患|风险|可能性)")
+# a general state of affairs, not an incident: 盗窃事件频发, 诈骗时有发生
+_POST_GENERAL = re.compile(
+    r"^(?:事件|案件|现象|行为|活动)?(?:频发|多发|高发|时有发生|屡有发生|屡屡发生|屡禁不止|猖獗|泛滥|成风)"
+)
+_POST_LIKE = re.compile(r"^(?:犯|分子)?(?:一样|似的|无异|没两样|差不多)")
+_PRE_LIKE = re.compile(r"(?:像|如同|好比|好似|犹如|类似于?|堪比|无异于|等同于|跟|和|与)$")
+# short bracketed asides (（男，电话…）, (价值约八千元)) that patterns read through
+_ASIDE = re.compile(r"（[^（）\n]{1,60}）|\([^()\n]{1,60}\)")
 _HYPO = re.compile(
     r"(?:防止|谨防|防范|预防|提防|小心|警惕|以防|以免|免得|避免|防骗|反诈|宣传|提醒|是否|是不是|会不会|算不算|"
     r"如果|假如|万一|若是|担心|(?<!可|不|哪)怕|打击|严打|专项|整治|破获|侦破|捣毁|打掉|识别|远离|举例|比如|什么是|"
-    r"如何|怎样|怎么认定|能否构成|构不构成|听说|据说|以为)"
+    r"如何|怎样|怎么认定|能否构成|构不构成|听说|据说|以为|不要|严禁|禁止|杜绝|不得)"
 )
 _PRIOR_PRE = re.compile(r"(?:曾因|曾经因|曾犯|因犯|曾以|前科|刑满释放|又因)")
 _PRIOR_POST = re.compile(r"^[^，。；]{0,8}?(?:被判处|被判|判处|被劳动教养|被行政拘留|被处以|刑满|罪于|罪被)")
@@ -208,8 +233,9 @@ class OffenceRules:
                     sp.append((start, end, phrase))
         patterned: set[int] = set()
         damp: dict[str, float] = {}
+        views = _views(folded) if anchored else ()
         for pid in sorted(anchored):
-            self._match_pattern(comp.patterns[pid], folded, text, best, factors, spans, patterned, damp)
+            self._match_pattern(comp.patterns[pid], views, text, best, factors, spans, patterned, damp)
         result: dict[int, tuple[float, list[tuple[int, int, str]]]] = {}
         for idx, per in best.items():
             miss_strong = miss_weak = 1.0
@@ -232,7 +258,7 @@ class OffenceRules:
     def _match_pattern(
         self,
         pat: _PatternCue,
-        folded: str,
+        views: tuple[tuple[str, _Offsets | None], ...],
         text: str,
         best: dict[int, dict[str, tuple[float, bool]]],
         factors: dict[int, list[float]],
@@ -240,32 +266,64 @@ class OffenceRules:
         patterned: set[int],
         damp: dict[str, float],
     ) -> None:
-        """Add the hits of one pattern cue to the per-offence evidence (in place)."""
-        for n, m in enumerate(pat.regex.finditer(folded)):
-            if n >= self.max_pattern_hits:
-                break
-            start, end = m.span()
-            target, weight, dampen = pat.target, pat.weight, pat.dampen
-            if pat.split is not None:
-                value = next((m.group(g) for g in pat.split.groups if m.group(g)), None)
-                if value is not None and float(value) < pat.split.at:
-                    target, weight, dampen = pat.split.below, pat.split.weight, pat.split.dampen
-            for name, f in dampen:
-                damp[name] = min(f, damp.get(name, 1.0))
-            if target is None or not weight:
-                continue
-            factor = self._context(folded, start, end)
-            key = "~" + pat.pid  # one phrase per pattern: repeated hits do not add up
-            per = best.setdefault(target, {})
-            if weight > per.get(key, (0.0, False))[0]:
-                per[key] = (weight, False)
-            fac = factors.setdefault(target, [0.0, 0.0])
-            fac[0] = max(fac[0], factor)
-            sp = spans.setdefault(target, [])
-            if len(sp) < 6:
-                sp.append((start, end, text[start:end]))
-            if factor >= 1.0:
-                patterned.add(target)
+        """Add the hits of one pattern cue to the per-offence evidence (in place).
+
+        ``views``: the folded text, then (when it has bracketed asides) the same text without them
+        and the map of its positions back to the original; a hit is reported in original offsets.
+        """
+        if pat.unless is not None and pat.unless.search(views[0][0]):
+            return
+        seen: set[tuple[int, int]] = set()
+        for view, where in views:
+            for n, m in enumerate(pat.regex.finditer(view)):
+                if n >= self.max_pattern_hits:
+                    break
+                start, end = m.span()
+                if end <= start:
+                    continue
+                factor = self._context(view, start, end)
+                if where is not None:
+                    start, end = where[start], where[end - 1] + 1
+                if (start, end) in seen:
+                    continue
+                seen.add((start, end))
+                self._add_pattern_hit(pat, m, start, end, factor, text, best, factors, spans, patterned, damp)
+
+    def _add_pattern_hit(
+        self,
+        pat: _PatternCue,
+        m: re.Match[str],
+        start: int,
+        end: int,
+        factor: float,
+        text: str,
+        best: dict[int, dict[str, tuple[float, bool]]],
+        factors: dict[int, list[float]],
+        spans: dict[int, list[tuple[int, int, str]]],
+        patterned: set[int],
+        damp: dict[str, float],
+    ) -> None:
+        """Record one pattern match (in original offsets) as evidence, or its dampening."""
+        target, weight, dampen = pat.target, pat.weight, pat.dampen
+        if pat.split is not None:
+            value = next((m.group(g) for g in pat.split.groups if m.group(g)), None)
+            if value is not None and float(value) < pat.split.at:
+                target, weight, dampen = pat.split.below, pat.split.weight, pat.split.dampen
+        for name, f in dampen:
+            damp[name] = min(f, damp.get(name, 1.0))
+        if target is None or not weight:
+            return
+        key = "~" + pat.pid  # one phrase per pattern: repeated hits do not add up
+        per = best.setdefault(target, {})
+        if weight > per.get(key, (0.0, False))[0]:
+            per[key] = (weight, False)
+        fac = factors.setdefault(target, [0.0, 0.0])
+        fac[0] = max(fac[0], factor)
+        sp = spans.setdefault(target, [])
+        if len(sp) < 6:
+            sp.append((start, end, text[start:end]))
+        if factor >= 1.0:
+            patterned.add(target)
 
     def _context(self, text: str, start: int, end: int) -> float:
         pre = text[max(0, start - 12):start]
@@ -282,6 +340,15 @@ class OffenceRules:
                 factor *= self.hypothetical
             if _PRIOR_PRE.search(pre) or (pre[-1:] == "因" and _PRIOR_POST.match(text, end)):
                 factor *= self.prior
+        if factor == 1.0:
+            post = text[end:end + 8]
+            if (
+                (_QUESTION.match(post) and not _RHETORIC.search(pre))
+                or _POST_RISK.match(post)
+                or _POST_GENERAL.match(post)
+                or (_POST_LIKE.match(post) and _PRE_LIKE.search(pre))
+            ):
+                factor *= self.hypothetical
         return factor
 
     def _predict_one(self, comp: _Compiled, text: str) -> list[OffenceCandidate]:
@@ -365,6 +432,44 @@ class _PatternCue:
     weight: float | None
     dampen: tuple[tuple[str, float], ...]
     split: _Split | None
+    unless: re.Pattern[str] | None = None
+
+
+def _views(folded: str) -> tuple[tuple[str, _Offsets | None], ...]:
+    """The folded text, and (when it has short bracketed asides) the text without them + offsets."""
+    if "（" not in folded and "(" not in folded:
+        return ((folded, None),)
+    pieces: list[str] = []
+    starts: list[int] = []  # per kept piece: its start in the aside-free text …
+    origins: list[int] = []  # … and in the original text
+    last = size = 0
+    for m in _ASIDE.finditer(folded):
+        if m.start() > last:
+            starts.append(size)
+            origins.append(last)
+            pieces.append(folded[last:m.start()])
+            size += m.start() - last
+        last = m.end()
+    if not last:
+        return ((folded, None),)
+    starts.append(size)
+    origins.append(last)
+    pieces.append(folded[last:])
+    return ((folded, None), ("".join(pieces), _Offsets(starts, origins)))
+
+
+class _Offsets:
+    """Maps a position of the aside-free text back to the original text."""
+
+    __slots__ = ("origins", "starts")
+
+    def __init__(self, starts: list[int], origins: list[int]) -> None:
+        self.starts = starts
+        self.origins = origins
+
+    def __getitem__(self, i: int) -> int:
+        k = bisect_right(self.starts, i) - 1
+        return self.origins[k] + i - self.starts[k]
 
 
 _MACRO = re.compile(r"\{([A-Z][A-Z_]*)\}")
@@ -389,6 +494,8 @@ def _load_patterns(path: str) -> tuple[dict[str, Any], ...]:
     for spec in data.get("patterns", ()):
         spec = dict(spec)
         spec["regex"] = expand_macros(spec["regex"], defs)
+        if spec.get("unless"):
+            spec["unless"] = expand_macros(spec["unless"], defs)
         out.append(spec)
     return tuple(out)
 
@@ -487,6 +594,7 @@ class _Compiled:
             raise ValueError(f"pattern {pid}: needs anchors")
         try:
             regex = re.compile(spec["regex"])
+            unless = re.compile(spec["unless"]) if spec.get("unless") else None
         except re.error as exc:
             raise ValueError(f"pattern {pid}: bad regex: {exc}") from exc
         weight = spec.get("weight")
@@ -501,4 +609,4 @@ class _Compiled:
             for g in split.groups:
                 if g not in regex.groupindex:
                     raise ValueError(f"pattern {pid}: split group {g!r} not in regex")
-        return _PatternCue(pid, regex, target, float(weight) if weight else None, dampen(spec.get("dampen")), split)
+        return _PatternCue(pid, regex, target, float(weight) if weight else None, dampen(spec.get("dampen")), split, unless)
