@@ -122,6 +122,7 @@ class Facts:
     blood_alcohol: float | None = None  # mg/100ml
     detention_hours: float | None = None
     people: int | None = None  # number of victims / depositors described
+    records: int | None = None  # personal-information records sold or leaked (条)
     # what the complainant says the police did: refused, withdrawn, penalised, stalled,
     # prosecuted, filed, reported (reported with no result) or None
     stated_status: str | None = None
@@ -138,6 +139,7 @@ class Facts:
             "blood_alcohol": self.blood_alcohol,
             "detention_hours": self.detention_hours,
             "people": self.people,
+            "records": self.records,
             "stated_status": self.stated_status,
             "incident_date": _iso(self.incident_date),
             "evidence": [e.to_dict() for e in self.evidence],

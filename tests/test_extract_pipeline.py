@@ -182,3 +182,15 @@ def test_pipeline_stated_status_filed_then_left(text: str, status: str) -> None:
                                               ("小区里有3个人在吵架", None)])
 def test_pipeline_victim_count_named_without_a_verb(text: str, people: int | None) -> None:
     assert clue_miner.extract(text).facts.people == people
+
+
+@pytest.mark.parametrize(("text", "records"), [("快递员把四万多条客户姓名电话地址卖给别人", 40000),
+                                               ("他给我发了三条短信", None)])
+def test_pipeline_personal_information_records_counted(text: str, records: int | None) -> None:
+    assert clue_miner.extract(text).facts.records == records
+
+
+def test_pipeline_pollution_per_se_flags() -> None:
+    ext = clue_miner.extract("电镀厂通过暗管把含铬废水排进河里，检测超标四十多倍")
+    assert {"暗管排放", "超标三倍"} <= set(ext.facts.flags)
+    assert any(o.name == "污染环境" and o.criminal is True for o in ext.offences)

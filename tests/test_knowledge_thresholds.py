@@ -56,7 +56,7 @@ def test_thresholds_no_amount_offences(table: Thresholds) -> None:
     assert table.assess("故意杀人", Facts()).criminal is True
     assert table.assess("非法侵入住宅", Facts()).criminal is True
     assert table.assess("走私、贩卖、运输、制造毒品", Facts(amount=100)).criminal is True
-    unknown = table.assess("污染环境", Facts())  # no row: undecided, never presumed
+    unknown = table.assess("串通投标", Facts())  # no row: undecided, never presumed
     assert unknown.criminal is None and not unknown.has_standard
     missing = table.assess("合同诈骗", Facts())  # a row, but the amount it needs is not told
     assert missing.criminal is None and missing.has_standard
@@ -84,3 +84,9 @@ def test_thresholds_province_of_region() -> None:
     assert province_of("内蒙古自治区") == "内蒙古"
     assert province_of("A市A2区") is None
     assert province_of(None) is None
+
+
+def test_thresholds_personal_information_records(table: Thresholds) -> None:
+    assert table.assess("侵犯公民个人信息", Facts(records=40000)).criminal is True
+    assert table.assess("侵犯公民个人信息", Facts(records=300)).criminal is False
+    assert table.assess("侵犯公民个人信息", Facts()).criminal is None

@@ -119,3 +119,13 @@ def test_injury_long_numeral_run_is_linear() -> None:
         t0 = time.perf_counter()
         _find(text)
         assert time.perf_counter() - t0 < 5
+
+
+@pytest.mark.parametrize("text", ["他从七楼外架上摔下去，当场就不行了", "一条人命，难道赔了钱就完了吗"])
+def test_injury_death_told_in_everyday_words(text: str) -> None:
+    assert [e.value for e in find(text, RuleContext())] == ["死亡"]
+
+
+@pytest.mark.parametrize("text", ["他说要把我摔死，你信不信", "气死我了"])
+def test_injury_threats_and_idioms_are_no_death(text: str) -> None:
+    assert all(e.value != "死亡" for e in find(text, RuleContext()))

@@ -285,3 +285,14 @@ def test_money_find_long_digit_run_is_fast():
 )
 def test_numerals_parse_spoken_shorthand(raw, value):
     assert parse_number(raw) == (value, False)
+
+
+@pytest.mark.parametrize(("text", "value"), [("手机是刚买的 八千九百九十九 当场就报了警", 8999.0),
+                                             ("被他骗走了一千二百五十", 1250.0)])
+def test_money_spelled_out_in_full_without_unit(text: str, value: float) -> None:
+    assert [m.value for m in find_money(text)] == [value]
+
+
+@pytest.mark.parametrize("text", ["来了三千五百六十人", "翻到第一千二百五十页"])
+def test_money_spelled_out_counts_are_not_money(text: str) -> None:
+    assert find_money(text) == []

@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--labels", type=Path, default=ROOT / "corpora" / "gov_board_labels")
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data", help="../shared/data (dev scoring)")
     ap.add_argument("--out", type=Path, default=ROOT / "models" / "category-linear")
-    ap.add_argument("--C", type=float, default=10.0)
+    ap.add_argument("--C", type=float, default=30.0, help="chosen by 5-fold CV on the training messages (10: 0.798, 30: 0.805)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--folds", type=int, default=5)
     args = ap.parse_args(argv)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from clue_miner.knowledge.thresholds import injury_rank
+from clue_miner.text.numerals import parse_number
 from clue_miner.types import Entity, Evidence, Facts
 
 # Circumstance flags: name -> pattern over the normalised text.
@@ -28,6 +29,9 @@ _FLAG_PATTERNS: dict[str, re.Pattern[str]] = {
     "殴打": re.compile(r"殴打|打了(?![0-9一二三四五六七八九十]|电话|个电话|110|120|招呼)|打我|被打|拳打脚踢|暴打|毒打|打伤|打成"),
     "抽头渔利": re.compile(r"抽头|抽水|抽成|收台费|台费"),
     "聚众": re.compile(r"聚众|纠集|一伙人|一帮人|十几个人|几十个人"),
+    # 污染环境 per se (两高 2023 解释 art. 1): hidden discharge, heavy metals three times the standard
+    "暗管排放": re.compile(r"暗管|渗井|渗坑|(?:偷偷|私自|夜间|半夜)[^，。；]{0,6}(?:灌注|注入)(?:地下|井)"),
+    "超标三倍": re.compile(r"超(?:过)?(?:国家|排放|地方)?标(?:准)?(?:[3-9]|[1-9][0-9]+|[三四五六七八九]|[一二三四五六七八九]?十[一二三四五六七八九]?|几十|数十|上百)(?:多)?倍"),
 }
 _TIMES_WORD = re.compile(r"多次|屡次|好几次|数次|反复|经常|三番五次|一而再")
 _TIMES_NUM = re.compile(r"(?:先后|前后|共|累计|总共|已经|已)?([0-9]{1,3}|[一二两三四五六七八九十]{1,3})次")
@@ -47,6 +51,9 @@ _PEOPLE = re.compile(
 _PEOPLE_NAMED = re.compile(
     r"([0-9]{2,6}|[一二两三四五六七八九十百千]{2,5}|上百|上千|上万|数百|数千|几百|几千)(?:多|余)?(?:名|位|户|个)?"
     r"(?:受害人|受害者|被害人|投资人|投资者|出借人|储户|集资参与人|会员|家庭|户家庭|老人|受骗群众)")
+# 四万多条客户姓名电话, 几十万条公民信息: records of personal information (侵犯公民个人信息)
+_RECORDS = re.compile(r"((?:[0-9]+(?:\.[0-9]+)?|[一二两三四五六七八九十百千万几数上]+)(?:多|余)?万?)条"
+                      r"[^，。；]{0,12}?(?:信息|数据|资料|记录|电话|手机号|号码)")
 _VAGUE_COUNT = {"上百": 100, "上千": 1000, "上万": 10000, "数百": 300, "数千": 3000, "几百": 300, "几千": 3000}
 _TOTAL_CUE = re.compile(r"(?:共计|合计|总共|累计|一共|总计|共|总额|总金额|总计金额|损失)(?:被骗|损失|转账|转了|被盗)?(?:人民币|金额)?(?:达|为|约)?$")
 _PENALTY_CUE = re.compile(r"(?:罚款|罚了|罚金|处罚|奖励|悬赏|赔偿了|退还了?|退了)(?:人民币)?$")
@@ -233,6 +240,12 @@ def build_facts(text: str, entities: Sequence[Entity], received_at: datetime | N
         if n is not None and n > 1:
             people = max(people or 0, n)
 
+    records: int | None = None
+    for m in _RECORDS.finditer(text):
+        n = parse_number(m.group(1).replace("多", "").replace("余", ""))
+        if n is not None and n.value >= 1:
+            records = max(records or 0, int(n.value))
+
     stated: str | None = None
     for status, pattern in _STATUS_PATTERNS:
         m = pattern.search(text)
@@ -262,6 +275,7 @@ def build_facts(text: str, entities: Sequence[Entity], received_at: datetime | N
         blood_alcohol=bac,
         detention_hours=hours,
         people=people,
+        records=records,
         stated_status=stated,
         incident_date=day,
         evidence=tuple(evidence),

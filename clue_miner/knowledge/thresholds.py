@@ -28,7 +28,7 @@ from pathlib import Path
 from clue_miner.errors import ConfigError
 from clue_miner.types import Facts
 
-MEASURES = ("amount", "times", "flag", "injury", "bac", "hours", "people", "any")
+MEASURES = ("amount", "times", "flag", "injury", "bac", "hours", "people", "records", "any")
 INJURY_ORDER = ("轻微伤", "轻伤二级", "轻伤一级", "重伤二级", "重伤一级", "死亡")
 _INJURY_ALIASES = {"轻伤": "轻伤二级", "重伤": "重伤二级", "致死": "死亡", "身亡": "死亡"}
 PROVINCES = (
@@ -242,6 +242,14 @@ def _check(row: ThresholdRow, facts: Facts, province: str | None) -> tuple[bool,
         if facts.people >= line:
             return True, f"涉及{facts.people}人，达到{line:g}人的标准（{row.source}）", facts.people / line, True
         return False, f"涉及{facts.people}人，未达{line:g}人", facts.people / line, True
+    if m == "records":
+        if facts.records is None:
+            return False, "", 0.0, False
+        line = row.number()
+        if facts.records >= line:
+            return True, f"涉及公民个人信息约{facts.records}条，达到{line:g}条的标准（{row.source}）", \
+                facts.records / line, True
+        return False, f"涉及个人信息约{facts.records}条，未达{line:g}条", facts.records / line, True
     raise ConfigError(f"unknown threshold measure: {m}", code="bad_threshold")
 
 
@@ -263,7 +271,7 @@ def _read_rows(text: str, origin: str = "thresholds.csv") -> list[ThresholdRow]:
         )
         if not row.offence or row.measure not in MEASURES:
             raise ConfigError(f"{origin} line {i}: bad offence or measure {row.measure!r}", code="bad_threshold")
-        if row.measure in ("amount", "times", "bac", "hours", "people"):
+        if row.measure in ("amount", "times", "bac", "hours", "people", "records"):
             try:
                 float(row.value)
             except ValueError as err:

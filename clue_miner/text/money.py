@@ -127,10 +127,12 @@ def _ends_like_amount(bare: str) -> bool:
         return True
     if len(bare) < 2:
         return False
-    if last in _SHORT_DIGIT:
-        return bare[-2] in _SHORT_UNIT  # 5万3, 四万八, 三千五 (not 5万35, 一千零一)
+    if last in _SHORT_DIGIT and bare[-2] in _SHORT_UNIT:
+        return True  # 5万3, 四万八, 三千五 (not 5万35, 一千零一)
     if last in "百佰":
         return any(c in _SHORT_UNIT for c in bare[:-1])  # 2万零5百, 三千五百
+    if any(c in _SHORT_UNIT for c in bare[:-1]) and (last in "十拾" or (last in _SHORT_DIGIT and bare[-2] in "十拾")):
+        return True  # spelled out in full: 八千九百九十九, 一千二百五十
     return False
 
 

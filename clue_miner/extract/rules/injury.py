@@ -32,7 +32,8 @@ _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六":
 
 _GRADE = (
     r"(?P<g>轻微伤|轻伤害?\s?[(（]?(?:[一二12]|[壹贰])级[)）]?|重伤害?\s?[(（]?(?:[一二12]|[壹贰])级[)）]?"
-    r"|(?:[一二12])级(?:轻伤|重伤)|轻伤害?|重伤害?|死亡|致死|身亡|死了|丧命|不治身亡|[打砍捅撞杀]死)"
+    r"|(?:[一二12])级(?:轻伤|重伤)|轻伤害?|重伤害?|死亡|致死|身亡|死了|丧命|不治身亡|[打砍捅撞杀摔砸淹电]死"
+    r"|当场(?:就)?(?:不行了|没了气|断了气|没气了)|一条人命)"
 )
 _DESC = (
     r"(?P<d>(?:粉碎性|多处|多发|线性)?(?:[颅肋鼻指趾腿臂腕尺桡胫腓股锁椎]骨)?(?:粉碎性|线性)?骨折|骨裂|脑震荡|颅内出血|脑出血|脾破裂|肝破裂|内脏破裂|"
@@ -42,7 +43,7 @@ _DESC = (
     r"牙齿?(?:脱落|断裂|被打掉)|打掉.?颗?牙|(?P<dis>(?:[一二三四五六七八九十]|10|[1-9])级伤残|伤残(?:[一二三四五六七八九十]|10|[1-9])级)|"
     r"伤残|致残|残疾|受伤|打伤)"
 )
-_RE = re.compile("(?=[轻重死致身丧不打砍捅撞杀粉多线颅肋鼻指趾腿臂腕尺桡胫腓股锁椎骨脑脾肝内缝0-9一二两三四五六七八九十百几数住昏休软挫擦划割刺烧烫咬抓淤瘀红血流出头牙伤致残受])(?:" + _GRADE + "|" + _DESC + ")")
+_RE = re.compile("(?=[当摔砸压淹电轻重死致身丧不打砍捅撞杀粉多线颅肋鼻指趾腿臂腕尺桡胫腓股锁椎骨脑脾肝内缝0-9一二两三四五六七八九十百几数住昏休软挫擦划割刺烧烫咬抓淤瘀红血流出头牙伤致残受])(?:" + _GRADE + "|" + _DESC + ")")
 
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}  # full-width digits only
 _FULL_WIDTH = re.compile("[\uff10-\uff19]")
@@ -69,6 +70,7 @@ _KILL_IDIOM = re.compile(r"[也都]")  # 打死也不说
 # 砍死你, 打死他 …: a kill verb with its object after it is a threat or an intent, not a death
 # (a death reads 把他打死了, 被打死, 打死了人).
 _KILL_THREAT = re.compile(r"(?:你|他|她|我|你们|他们|她们|我们)(?!了)")
+_KILL_INTENT = re.compile(r"(?:要|想|会|敢|扬言|威胁|小心)(?:把|将)?[^，。！？]{0,4}$")  # 要把我摔死
 
 
 def _int(s: str | None) -> int | None:
@@ -91,7 +93,7 @@ def _int(s: str | None) -> int | None:
 
 def _canonical_grade(g: str) -> str:
     g = g.replace(" ", "").replace("害", "")
-    if "死" in g or g in ("身亡", "丧命", "不治身亡"):
+    if "死" in g or g in ("身亡", "丧命", "不治身亡", "一条人命") or g.startswith("当场"):
         return "死亡"
     if g == "轻微伤":
         return g
@@ -142,7 +144,7 @@ def find(text: str, ctx: RuleContext) -> list[Entity]:
             if word == "死了" and not re.search(r"[打撞砍捅杀害致伤]|抢救", left):
                 continue  # 气死了, 烦死了: only a death when violence or rescue is mentioned
             if word.endswith("死") and len(word) == 2 and word != "致死" and (
-                    _KILL_IDIOM.match(text, e) or _KILL_THREAT.match(text, e)):
+                    _KILL_IDIOM.match(text, e) or _KILL_THREAT.match(text, e) or _KILL_INTENT.search(left)):
                 continue
             if word == "死亡" and _NOT_AFTER["死亡"].match(text, e):
                 continue
