@@ -177,6 +177,15 @@ def _where(row: ThresholdRow, province: str | None) -> str:
     return f"{row.province}标准" if row.province else "全国默认标准"
 
 
+# Counted measures: (Facts attribute, is an untold count known to be absent?, met, below).
+_COUNTS: dict[str, tuple[str, bool, str, str]] = {
+    "hours": ("detention_hours", False, "非法限制人身自由约{v:g}小时，超过{line:g}小时（{src}）",
+              "限制人身自由约{v:g}小时，未达{line:g}小时"),
+    "people": ("people", True, "涉及{v}人，达到{line:g}人的标准（{src}）", "涉及{v}人，未达{line:g}人"),
+    "records": ("records", False, "涉及公民个人信息约{v}条，达到{line:g}条的标准（{src}）", "涉及个人信息约{v}条，未达{line:g}条"),
+}
+
+
 def _check(row: ThresholdRow, facts: Facts, province: str | None) -> tuple[bool, str, float, bool]:
     """(met, reason, ratio past the line, fact known) for one row."""
     where = _where(row, province)
@@ -226,30 +235,15 @@ def _check(row: ThresholdRow, facts: Facts, province: str | None) -> tuple[bool,
                     facts.blood_alcohol / line, True)
         return False, f"血液酒精含量{facts.blood_alcohol:g}mg/100ml，未达醉驾标准，属饮酒驾驶", \
             facts.blood_alcohol / line, True
-    if m == "hours":
-        if facts.detention_hours is None:
-            return False, "", 0.0, False
+    if m in _COUNTS:
+        attr, absent_known, met, below = _COUNTS[m]
+        value = getattr(facts, attr)
+        if value is None:
+            return False, "", 0.0, absent_known
         line = row.number()
-        if facts.detention_hours >= line:
-            return True, f"非法限制人身自由约{facts.detention_hours:g}小时，超过{line:g}小时（{row.source}）", \
-                facts.detention_hours / line, True
-        return False, f"限制人身自由约{facts.detention_hours:g}小时，未达{line:g}小时", \
-            facts.detention_hours / line, True
-    if m == "people":
-        if facts.people is None:
-            return False, "", 0.0, True
-        line = row.number()
-        if facts.people >= line:
-            return True, f"涉及{facts.people}人，达到{line:g}人的标准（{row.source}）", facts.people / line, True
-        return False, f"涉及{facts.people}人，未达{line:g}人", facts.people / line, True
-    if m == "records":
-        if facts.records is None:
-            return False, "", 0.0, False
-        line = row.number()
-        if facts.records >= line:
-            return True, f"涉及公民个人信息约{facts.records}条，达到{line:g}条的标准（{row.source}）", \
-                facts.records / line, True
-        return False, f"涉及个人信息约{facts.records}条，未达{line:g}条", facts.records / line, True
+        if value >= line:
+            return True, met.format(v=value, line=line, src=row.source), value / line, True
+        return False, below.format(v=value, line=line), value / line, True
     raise ConfigError(f"unknown threshold measure: {m}", code="bad_threshold")
 
 
