@@ -361,3 +361,17 @@ def test_extract_offence_fundraising_names_both(rules: OffenceRules) -> None:
     names = _names(rules, "这家p2p平台以年化12%向社会公开吸收资金，停止兑付后实控人卷款跑路，出借人有上千人")
     assert {"集资诈骗", "非法吸收公众存款"} <= set(names)
     assert "诈骗" not in names
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["有个家长在网上发帖说我在课上摸女孩子，还配了我的照片，完全是编造的，民警说诽谤属于自诉案件",
+     "邻居到处造谣说我偷了他家的钱，纯属无中生有"],
+)
+def test_offence_false_accusation_of_the_writer_is_not_the_crime_reported(rules: OffenceRules, text: str) -> None:
+    names = _names(rules, text)
+    assert not {"猥亵儿童", "盗窃"} & set(names), names
+
+
+def test_offence_the_same_act_told_as_fact_still_counts(rules: OffenceRules) -> None:
+    assert "猥亵儿童" in _names(rules, "他在课上摸女孩子，好几个家长都看到了")
