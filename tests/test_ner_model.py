@@ -10,8 +10,15 @@ import pytest
 from clue_miner.extract.components import EntityRecognizer
 from clue_miner.extract.lexicon import N_FEATURES, get_lexicon
 from clue_miner.extract.ner_features import Vocab, bigrams, segment
-from clue_miner.extract.ner_model import NerModel, default_ner, load_ner_model
-from clue_miner.extract.ner_numpy import bioes_tags, spans_from_tags, transition_mask, viterbi
+from clue_miner.extract.ner_model import _CASE_CUES, NerModel, _head_order, default_ner, load_ner_model
+from clue_miner.extract.ner_numpy import (
+    bioes_tags,
+    forward_backward,
+    span_probability,
+    spans_from_tags,
+    transition_mask,
+    viterbi,
+)
 from clue_miner.model_store import models_dir
 
 MODEL_DIR = models_dir() / "ner-charlstm"
@@ -109,6 +116,28 @@ def test_ner_model_in_pipeline_keeps_rule_identifiers_and_partial_names(model: N
         assert text[e.start:e.end] == e.text
 
 
+def test_ner_model_prose_is_read_with_news_conventions(model: NerModel) -> None:
+    text = "国务院总理李鹏今天在北京会见了美国国务卿奥尔布赖特。"
+    assert not _CASE_CUES.search(text)
+    found = _found(model, text)
+    assert {("PERSON", "李鹏"), ("LOCATION", "北京"), ("LOCATION", "美国"), ("ORG", "国务院")} <= set(found)
+    assert not any(label == "ITEM" for label, _ in found)  # the case heads' items stay out of prose
+
+
+def test_ner_model_drug_narrative_keeps_drugs_as_drugs(model: NerModel) -> None:
+    found = _found(model, "被告人张某某在昆明市某小区以200元的价格向李某贩卖甲基苯丙胺2克。")
+    assert found[("ITEM", "甲基苯丙胺")]["kind"] == "drug"
+    assert ("QUANTITY", "2克") in found
+
+
+def test_ner_model_in_pipeline_title_person_beats_a_surname_span(model: NerModel) -> None:
+    from clue_miner.extract.pipeline import Pipeline
+
+    text = "吴先生对记者说，他已经在深圳工作了十年。"
+    people = {e.text: e for e in Pipeline(ner=model)(text).entities if e.label == "PERSON"}
+    assert set(people) == {"吴先生"} and people["吴先生"].value == "吴某"
+
+
 def test_ner_model_files_are_small_and_pickle_free() -> None:
     if not (MODEL_DIR / "config.json").exists():
         pytest.skip("models/ner-charlstm is not built")
@@ -162,6 +191,48 @@ def test_ner_model_viterbi_matches_brute_force() -> None:
 
         best = max(itertools.product(range(k), repeat=n), key=score)
         assert paths[b] == list(best)
+
+
+def test_ner_model_span_probability_matches_brute_force() -> None:
+    tags = bioes_tags(["A", "B"])
+    k = len(tags)
+    rng = np.random.default_rng(1)
+    mt, ms, me = transition_mask(tags)
+    trans = rng.normal(size=(k, k)).astype(np.float32) + mt
+    start = rng.normal(size=k).astype(np.float32) + ms
+    end = rng.normal(size=k).astype(np.float32) + me
+    em = rng.normal(size=(2, 4, k)).astype(np.float32)
+    lengths = np.array([4, 3])  # the second text is padded
+    alpha, beta, log_z = forward_backward(em, lengths, trans, start, end)
+    for b in range(2):
+        n = int(lengths[b])
+        total, mass = 0.0, {}
+        for seq in itertools.product(range(k), repeat=n):
+            s = start[seq[0]] + em[b, 0, seq[0]] + end[seq[-1]]
+            w = float(np.exp(s + sum(trans[seq[t - 1], seq[t]] + em[b, t, seq[t]] for t in range(1, n))))
+            total += w
+            for span in spans_from_tags(seq, tags):
+                mass[span] = mass.get(span, 0.0) + w
+        assert np.isclose(float(log_z[b]), np.log(total), atol=1e-4)
+        for (s0, e0, lab), w in mass.items():
+            got = span_probability(em[b], alpha[b], beta[b], float(log_z[b]), trans, tags, s0, e0, lab)
+            assert np.isclose(got, w / total, atol=1e-5)
+
+
+def test_ner_model_case_cues_route_complaints_not_prose() -> None:
+    for text in ("我家电动车昨晚在小区被偷了", "被告人李某某于2019年5月窃得手机一部", "经鉴定，该车价值4636元",
+                 "来电人反映楼下烧烤店噪音扰民"):
+        assert _CASE_CUES.search(text), text
+    for text in ("国务院总理李鹏今天在北京会见了美国客人", "复旦大学将于明年九月开设新专业"):
+        assert not _CASE_CUES.search(text), text
+
+
+def test_ner_model_drug_head_speaks_first_only_when_sure() -> None:
+    heads = ["cail2021_person", "cail2021", "cail2022", "news"]
+    per_head = {h: [] for h in heads} | {"cail2022": [(0, 3, "NDR"), (5, 7, "NW")]}
+    assert _head_order(heads, per_head, {"cail2022": [0.97, 1.0]}) == ["cail2021_person", "cail2022", "cail2021", "news"]
+    assert _head_order(heads, per_head, {"cail2022": [0.6, 1.0]}) == heads  # 茅台酒 in a theft case
+    assert _head_order(heads, {h: [] for h in heads}, {"cail2022": []}) == heads
 
 
 def test_ner_model_spans_from_bioes_tags() -> None:

@@ -156,3 +156,8 @@ def test_role_in_context_for_names_a_model_found(text: str, name: str, role: str
 
     start = text.index(name)
     assert role_in_context(text, start, start + len(name)) == role
+
+
+def test_persons_ren_before_a_post_is_a_verb() -> None:
+    assert _find("彭真同志任主任委员。") == [] and _find("他当过五任县长。") == []
+    assert {(e.text, e.value) for e in _find("我找任经理反映，任经理说不退钱。")} == {("任经理", "任某")}

@@ -118,3 +118,13 @@ def test_places_full_width_text() -> None:
 def test_places_empty() -> None:
     assert find("", CTX) == []
     assert find("没有地址的一句话。", CTX) == []
+
+
+@pytest.mark.parametrize("text", ["现在许多银行对客户收费", "很多幼儿园收费太高", "一家装修公司骗了我", "部分小学不按时放学"])
+def test_places_quantified_mentions_are_not_names(text: str) -> None:
+    assert _spans(text) == []
+
+
+def test_places_quantifier_is_cut_off_a_named_org() -> None:
+    assert _spans("是35家航空公司及机场之一") == [("ORG", "航空公司")]
+    assert _spans("我在招商银行长沙分行办的卡") == [("ORG", "招商银行长沙分行")]

@@ -1,14 +1,24 @@
-"""Resolve overlapping entities from rules and statistical models into one consistent list."""
+"""Resolve overlapping entities from rules and statistical models into one consistent list.
+
+Rules are authoritative for what they verify or normalise (identifiers, amounts, times, injuries); for
+names, places and institutions (PERSON, LOCATION, ORG) a statistical model's span wins over a rule's
+guess that overlaps it: the rules find 张某 / 王经理 / 被告人张三 and addresses by their shape, the
+model reads the sentence (:func:`_model_names_win`). When both mark the same PERSON span, one entity
+stays: the rule's (its ``value`` is the linking form, 老王 -> 王某), with the model's role where the
+rules found none.
+"""
 
 from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable
+from dataclasses import replace
 
 from clue_miner.types import Entity
 
 # Lower number wins an overlap. Checksum-valid identifiers from rules come first: a model never
-# overrides an ID number, card, phone or plate that the rules have verified.
+# overrides an ID number, card, phone or plate that the rules have verified, nor an amount, injury or
+# time whose value the rules have normalised.
 PRIORITY = {
     "ID_NUMBER": 0,
     "BANK_CARD": 1,
@@ -26,11 +36,11 @@ PRIORITY = {
 }
 
 
-_VERIFIED_TIER = 5  # labels with priority below this are checksum/format-verified by rules
+_VERIFIED_TIER = 7  # labels with priority up to this are verified or normalised by the rules
 
 
 def _rank(ent: Entity) -> tuple[int, int, int, int]:
-    """Verified identifiers and amounts first; among the rest the longer span wins."""
+    """Verified identifiers, amounts, injuries and times first; among the rest the longer span wins."""
     prio = PRIORITY.get(ent.label, 99)
     source = 0 if ent.source == "rules" else 1
     if prio <= _VERIFIED_TIER:
@@ -38,13 +48,71 @@ def _rank(ent: Entity) -> tuple[int, int, int, int]:
     return (1, -(ent.end - ent.start), prio, source)
 
 
+_NAMED = frozenset({"PERSON", "LOCATION", "ORG"})
+
+
+def _covers(spans: list[Entity], start: int, end: int) -> bool:
+    """Whether the spans together cover every character of ``[start, end)``."""
+    reach = start
+    for e in sorted(spans, key=lambda e: e.start):
+        if e.start > reach:
+            return False
+        reach = max(reach, e.end)
+    return reach >= end
+
+
+def _with_role(ent: Entity, models: list[Entity]) -> Entity:
+    """``ent`` with the first model role when the rules found none."""
+    if ent.attrs.get("role") not in (None, "other"):
+        return ent
+    role = next((m.attrs["role"] for m in models if m.attrs.get("role") not in (None, "other")), None)
+    return replace(ent, attrs={**ent.attrs, "role": role}) if role else ent
+
+
+def _model_names_win(candidates: list[Entity]) -> list[Entity]:
+    """Settle rule PERSON / LOCATION / ORG guesses against a model's PERSON / LOCATION / ORG spans.
+
+    * a rule PERSON on exactly a model PERSON's span, or around model persons (吴先生 / 老谭 / 姓何的男子
+      around 吴 / 谭 / 何: the construction is the linking form 吴某, a lone surname links to nothing),
+      absorbs them: the rule's value and attrs, the model's role where the rules found none;
+    * a rule span that the model's named spans cover gives way to them (湖南省长沙市 -> 湖南省 +
+      长沙市); characters before the first model span do not count (度深圳市, 案经海口市中级人民法院,
+      系台湖镇: a rule name read backwards from its suffix often takes in a word before it);
+    * a rule span whose end or middle the model leaves uncovered stays (龙泉驿区大面街道 over the
+      model's 龙泉驿区, 海淀区政府 over 海淀区): dropping it would lose the suffix; the usual overlap
+      resolution then keeps the longer span.
+    """
+    model = sorted((e for e in candidates if e.source != "rules" and e.label in _NAMED), key=lambda e: e.start)
+    if not model:
+        return candidates
+    starts = [e.start for e in model]
+    longest = max(e.end - e.start for e in model)
+    absorbed: set[int] = set()
+    out: list[Entity] = []
+    for ent in candidates:
+        if ent.source != "rules" or ent.label not in _NAMED:
+            out.append(ent)
+            continue
+        lo = bisect_left(starts, ent.start - longest)
+        hits = [m for m in model[lo:bisect_left(starts, ent.end)] if m.end > ent.start]
+        if not hits:
+            out.append(ent)
+        elif ent.label == "PERSON" and all(m.label == "PERSON" and ent.start <= m.start and m.end <= ent.end for m in hits):
+            absorbed.update(id(m) for m in hits)
+            out.append(_with_role(ent, hits))
+        elif not _covers(hits, max(ent.start, min(m.start for m in hits)), ent.end):
+            out.append(ent)
+    return [e for e in out if id(e) not in absorbed] if absorbed else out
+
+
 def merge_entities(groups: Iterable[Iterable[Entity]]) -> list[Entity]:
     """Greedy overlap resolution by label priority and span length, returned in text order.
 
     Two entities conflict when their spans overlap. An entity nested inside a kept entity of a
-    different label is dropped too: one character belongs to one entity.
+    different label is dropped too: one character belongs to one entity. Before that, a model's
+    PERSON / LOCATION / ORG span beats the rules' guesses of those kinds that overlap it.
     """
-    candidates = [e for group in groups for e in group if e.end > e.start]
+    candidates = _model_names_win([e for group in groups for e in group if e.end > e.start])
     candidates.sort(key=_rank)
     starts: list[int] = []  # kept spans never overlap, so sorted by start they are sorted by end too
     ends: list[int] = []

@@ -8,7 +8,11 @@ native labels; ``config.json`` maps them onto DESIGN's labels. A *profile* says 
 * ``complaint`` (the default inside ``extract()``): the CAIL2021 person head (suspect / victim),
   then the CAIL2021, CAIL2022 and news heads; overlaps go to persons, then to the earlier head,
   then to the longer span; the labels kept are PERSON, LOCATION, ORG, ITEM and QUANTITY (MONEY,
-  TIME and identifiers stay with the rule layer, which normalises their values);
+  TIME and identifiers stay with the rule layer, which normalises their values). A text where the
+  drug head is sure of a drug is a drug narrative: that head then speaks before the theft head. A
+  text with no word of a case narrative (``_CASE_CUES``: no crime, police, complaint or court word)
+  is general prose and is read by the news head, its unsure persons confirmed by the CLUENER head
+  (the heads' conventions disagree: CAIL marks whole crime scenes, news marks toponyms);
 * one profile per corpus (``news``, ``cail2021``, ``cail2022``, ``cluener``, ``weibo``): that
   corpus's heads only, every mapped label; used by ``evaluate_ner`` to score a corpus on its own
   conventions (:meth:`NerModel.for_corpus`).
@@ -38,7 +42,15 @@ import numpy as np
 
 from clue_miner.errors import ModelError
 from clue_miner.extract.ner_features import Vocab, segment
-from clue_miner.extract.ner_numpy import BiLSTM, bioes_tags, spans_from_tags, transition_mask, viterbi
+from clue_miner.extract.ner_numpy import (
+    BiLSTM,
+    bioes_tags,
+    forward_backward,
+    span_probability,
+    spans_from_tags,
+    transition_mask,
+    viterbi,
+)
 from clue_miner.extract.rules.persons import role_in_context
 from clue_miner.types import Entity
 
@@ -49,6 +61,24 @@ __all__ = ["DEFAULT_MODEL", "NerModel", "default_ner", "load_ner_model"]
 DEFAULT_MODEL = "ner-charlstm"
 _KNOWLEDGE = Path(__file__).resolve().parents[1] / "knowledge"
 _CLAUSE = re.compile(r"[，。；！？,;!?]")
+
+# Which heads read a text under the ``complaint`` profile. The heads speak their corpora's conventions,
+# and these disagree: CAIL marks a whole crime scene (上海市**区**路**号被害人印某某家中) and the items
+# and persons of a case, the news head toponyms, organisations and full names. A text that reads as a
+# case narrative (a complaint, a report, a judgment: any word below) keeps the profile's heads; any other
+# text (general prose: news, notices, a matter told without any of these words) is read by the
+# general-prose heads: the news head speaks for PERSON, LOCATION and ORG, and a person it is unsure of
+# (span probability below ``min_prob``) stays only when the CLUENER head marks the same span.
+_CASE_CUES = re.compile(
+    r"被告人|被害人|受害人|嫌疑人|公诉|审理|判处|刑事|犯罪|作案|涉案|案发|破案|本案|该案|赃|供述|鉴定|价格认证"
+    r"|盗|窃|偷|抢|骗|毒|殴打|打伤|砍|伤害|杀|强奸|猥亵|赌|传销|集资|敲诈|勒索|威胁|恐吓|逃"
+    r"|报警|报案|立案|派出所|公安|民警|警察|警方|110"
+    r"|投诉|举报|反映|诉求|求助|信访|来电|来信|业主|本人|恳请|请求|维权"
+    r"|[\u4e00-\u9fff]某[某甲乙丙丁\d]|[\u4e00-\u9fff][*×Ｘ]{1,3}|价值(?:人民币)?\d"
+)
+_GENERAL: dict[str, Any] = {"heads": ("news", "cluener"), "speaks": "news", "labels": ("PER",), "confirm": "cluener",
+                            "min_prob": 0.9}
+_DRUG_HEAD = ("cail2022", "NDR", "cail2021")  # (head, its drug label, the head it then speaks before)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,19 +211,38 @@ class NerModel:
 
         BLAS runs on ``threads`` threads (default ``$CLUE_MINER_THREADS`` or 1): the matrices are
         small, and an OpenBLAS pool wider than the free cores spins and runs 20x slower."""
+        return self._native(texts, heads)[0]
+
+    def _native(self, texts: Sequence[str], heads: Sequence[str] | Sequence[Sequence[str]],
+                confident: dict[str, frozenset[str]] | None = None,
+                confirm: tuple[str, str, float] | None = None) -> tuple[
+            list[dict[str, list[tuple[int, int, str]]]], list[dict[str, list[float]]]]:
+        """:meth:`predict_native`, with ``heads`` either one list for every text or one list per text,
+        plus the marginal probability of each span of the heads in ``confident`` whose label is listed
+        there (head -> labels; any other span of that head gets 1.0). ``confirm = (speaks, confirms,
+        min_prob)``: the ``confirms`` head is decoded only for pieces where ``speaks`` has a scored span
+        below ``min_prob`` (elsewhere it has nothing to confirm)."""
         from clue_miner.extract.parallel import inference_threads
 
+        need = [list(heads)] * len(texts) if not heads or isinstance(heads[0], str) else [list(h) for h in heads]
         with _blas().limit(limits=inference_threads(self.threads), user_api="blas"):
-            return self._predict_native(texts, heads)
+            return self._predict_native(texts, need, confident or {}, confirm)
 
-    def _predict_native(self, texts: Sequence[str], heads: Sequence[str]) -> list[dict[str, list[tuple[int, int, str]]]]:
+    def _predict_native(self, texts: Sequence[str], need: list[list[str]], confident: dict[str, frozenset[str]],
+                        confirm: tuple[str, str, float] | None = None) -> tuple[
+            list[dict[str, list[tuple[int, int, str]]]], list[dict[str, list[float]]]]:
         st = self._load()
         seg = self.config.get("segment", {})
         pieces: list[tuple[int, int, int]] = []  # (text index, start, end)
         for i, t in enumerate(texts):
             pieces += [(i, s, e) for s, e in segment(t, seg.get("max_len", 160), seg.get("hard_len", 250))]
         order = sorted(range(len(pieces)), key=lambda k: pieces[k][2] - pieces[k][1])
-        out: list[dict[str, list[tuple[int, int, str]]]] = [{h: [] for h in heads} for _ in texts]
+        out: list[dict[str, list[tuple[int, int, str]]]] = [{h: [] for h in hs} for hs in need]
+        probs: list[dict[str, list[float]]] = [{h: [] for h in hs if h in confident} for hs in need]
+        every = list(dict.fromkeys(h for hs in need for h in hs))
+        if confirm is not None and confirm[0] in every and confirm[1] in every:  # the speaker first
+            every.remove(confirm[1])
+            every.insert(every.index(confirm[0]) + 1, confirm[1])
         pos = 0
         while pos < len(order):  # ascending lengths: the newest piece is the batch's longest
             batch = [order[pos]]
@@ -207,35 +256,114 @@ class NerModel:
                 pos += 1
             strs = [texts[pieces[k][0]][pieces[k][1]:pieces[k][2]] for k in batch]
             hidden, lengths = self._encode(strs)
-            for name in heads:
+            unsure: set[int] = set()  # batch rows where the speaking head has a span below min_prob
+            for name in every:
+                rows = [j for j, k in enumerate(batch) if name in out[pieces[k][0]]]
+                if confirm is not None and name == confirm[1]:
+                    rows = [j for j in rows if j in unsure]
+                if not rows:
+                    continue
                 hd: _Head = st["heads"][name]
                 em = hidden @ hd.w + hd.b
-                for k, path in zip(batch, viterbi(em, lengths, hd.trans, hd.start, hd.end), strict=True):
-                    i, off, _ = pieces[k]
-                    out[i][name] += [(s + off, e + off, lab) for s, e, lab in spans_from_tags(path, hd.tags)]
-        return out
+                lens = lengths
+                if len(rows) < len(batch):  # slice the (small) emissions, not the hidden states
+                    em, lens = em[rows], lengths[rows]
+                found = [spans_from_tags(path, hd.tags) for path in viterbi(em, lens, hd.trans, hd.start, hd.end)]
+                scored = confident.get(name)
+                sure: dict[int, list[float]] = {}
+                if scored:  # forward-backward only over the rows that hold a span to score
+                    fb_rows = [r for r, spans in enumerate(found) if any(lab in scored for *_, lab in spans)]
+                    if fb_rows:
+                        alpha, beta, log_z = forward_backward(em[fb_rows], lens[fb_rows], hd.trans, hd.start, hd.end)
+                        for n, r in enumerate(fb_rows):
+                            sure[r] = [span_probability(em[r], alpha[n], beta[n], float(log_z[n]), hd.trans, hd.tags,
+                                                        s, e, lab) if lab in scored else 1.0 for s, e, lab in found[r]]
+                for r, (j, spans) in enumerate(zip(rows, found, strict=True)):
+                    i, off, _ = pieces[batch[j]]
+                    out[i][name] += [(s + off, e + off, lab) for s, e, lab in spans]
+                    if scored is not None:
+                        probs[i][name] += sure.get(r, [1.0] * len(spans))
+                        if confirm is not None and name == confirm[0] and min(sure.get(r, [1.0])) < confirm[2]:
+                            unsure.add(j)
+        return out, probs
+
+    def _general_route(self) -> dict[str, Any] | None:
+        """The general-prose reading of this profile (:data:`_GENERAL`), or None."""
+        if self.profile != "complaint" or not self.config["profiles"][self.profile].get("resolve", True):
+            return None
+        heads = self.config["heads"]
+        return _GENERAL if all(h in heads for h in _GENERAL["heads"]) else None
 
     def predict(self, texts: Sequence[str]) -> list[list[Entity]]:
         prof = self.config["profiles"][self.profile]
         heads = list(prof["heads"])
         keep = set(prof.get("labels") or [])
+        resolve = prof.get("resolve", True)
         st = self._load()
-        native = self.predict_native(texts, heads) if texts else []
-        results = []
-        for text, per_head in zip(texts, native, strict=True):
+        route = self._general_route()
+        general = [route is not None and not _CASE_CUES.search(t) for t in texts]
+        confident: dict[str, frozenset[str]] = {}
+        drug, drug_label, _ = _DRUG_HEAD
+        if resolve and drug in heads:
+            confident[drug] = frozenset({drug_label})
+        if route is not None:
+            confident[route["speaks"]] = confident.get(route["speaks"], frozenset()) | frozenset(route["labels"])
+        need = [list(route["heads"]) if g and route is not None else heads for g in general]
+        confirm = (route["speaks"], route["confirm"], route["min_prob"]) if route is not None else None
+        native, probs = self._native(texts, need, confident, confirm) if texts else ([], [])
+        results: list[list[Entity]] = []
+        for text, g, per_head, p in zip(texts, general, native, probs, strict=True):
+            if g and route is not None:
+                results.append(_entities(text, _resolve(_prose_candidates(text, per_head, p, route, st, keep))))
+                continue
+            order = _head_order(heads, per_head, p) if drug in confident else heads
             cands: list[tuple[int, int, int, str]] = []  # (start, end, head rank, key)
-            for rank, name in enumerate(heads):
+            for name in heads:
                 lmap = st["heads"][name].label_map
                 for s, e, lab in per_head[name]:
                     key = lmap.get(lab)
                     if _CLAUSE.search(text, s, e):
                         continue  # gold spans almost never cross a clause mark; these are run-ons
                     if key and (not keep or key.partition(":")[0] in keep):
-                        cands.append((s, e, rank, key))
-            if prof.get("resolve", True):
+                        cands.append((s, e, order.index(name), key))
+            if resolve:
                 cands = _resolve(cands)
             results.append(_entities(text, cands))
         return results
+
+
+def _prose_candidates(text: str, per_head: dict[str, list[tuple[int, int, str]]], probs: dict[str, list[float]],
+                      route: dict[str, Any], st: dict[str, Any], keep: set[str]) -> list[tuple[int, int, int, str]]:
+    """The general-prose reading: the speaking head's spans; a PERSON it is unsure of stays only when
+    the confirming head marks the same span as a person."""
+    speaks, confirm = route["speaks"], route["confirm"]
+    lmap = st["heads"][speaks].label_map
+    cmap = st["heads"][confirm].label_map
+    confirmed = {(s, e) for s, e, lab in per_head[confirm] if cmap.get(lab) == "PERSON"}
+    cands = []
+    for (s, e, lab), prob in zip(per_head[speaks], probs[speaks], strict=True):
+        key = lmap.get(lab)
+        if not key or (keep and key.partition(":")[0] not in keep) or _CLAUSE.search(text, s, e):
+            continue
+        if key == "PERSON" and prob < route["min_prob"] and (s, e) not in confirmed:
+            continue  # an unsure name the other prose head does not see
+        cands.append((s, e, 0, key))
+    return cands
+
+
+def _head_order(heads: list[str], per_head: dict[str, list[tuple[int, int, str]]],
+                probs: dict[str, list[float]]) -> list[str]:
+    """Heads in the order they speak for one text: a text where the drug head is sure of a drug
+    (span probability at least 0.9; its unsure "drugs" in theft cases are liquor and cigarettes) is a
+    drug narrative, so that head speaks before the theft head (places, items and weights of a drug
+    case follow its conventions: 海洛因 is a drug, not stolen goods)."""
+    head, label, before = _DRUG_HEAD
+    if head in heads and before in heads and heads.index(before) < heads.index(head):
+        if any(lab == label and p >= 0.9 for (_, _, lab), p in zip(per_head[head], probs.get(head, ()), strict=True)):
+            order = [h for h in heads if h != head]
+            order.insert(order.index(before), head)
+            return order
+    return heads
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,5 @@
-"""The NER network's forward pass in numpy: embeddings, a batched BiLSTM, per-head CRF Viterbi.
+"""The NER network's forward pass in numpy: embeddings, a batched BiLSTM, per-head CRF Viterbi
+and forward-backward (the marginal probability of a decoded span, a head's confidence in it).
 
 No torch at inference: the weights are plain arrays (``weights.npz``, float16 on disk). The BiLSTM
 loops over time steps only; every step works on the whole batch. Gate order and bias layout
@@ -15,7 +16,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["BiLSTM", "bioes_tags", "spans_from_tags", "transition_mask", "viterbi"]
+__all__ = ["BiLSTM", "bioes_tags", "forward_backward", "span_probability", "spans_from_tags", "transition_mask",
+           "viterbi"]
 
 NEG = -1e4
 
@@ -121,6 +123,52 @@ def viterbi(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start
         if t > 0:
             cur = np.where(t < lengths, back[t, rows, cur], cur)
     return [paths[b, : int(lengths[b])].tolist() for b in range(bsz)]
+
+def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
+    top = x.max(axis=axis, keepdims=True)
+    return np.squeeze(top, axis) + np.log(np.exp(x - top).sum(axis=axis))
+
+
+def forward_backward(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start: np.ndarray,
+                     end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Log forward and backward scores ``(B, T, K)`` and the log partition ``(B,)`` of a batch.
+
+    ``alpha[b, t, k]``: all paths over steps ``0..t`` that end in tag ``k``; ``beta[b, t, k]``: all
+    paths from tag ``k`` at ``t`` to the end of text ``b`` (its ``end`` score included)."""
+    bsz, steps, k = emissions.shape
+    em = emissions.astype(np.float64)
+    alpha = np.empty((bsz, steps, k))
+    beta = np.empty((bsz, steps, k))
+    alpha[:, 0] = start[None, :] + em[:, 0]
+    for t in range(1, steps):
+        nxt = _logsumexp(alpha[:, t - 1, :, None] + trans[None, :, :], axis=1) + em[:, t]
+        alpha[:, t] = np.where((t < lengths)[:, None], nxt, alpha[:, t - 1])
+    beta[:, steps - 1] = end[None, :]
+    for t in range(steps - 2, -1, -1):
+        nxt = _logsumexp(trans[None, :, :] + (em[:, t + 1] + beta[:, t + 1])[:, None, :], axis=2)
+        beta[:, t] = np.where((t + 1 < lengths)[:, None], nxt, end[None, :])
+    last = np.maximum(lengths - 1, 0)
+    log_z = _logsumexp(alpha[np.arange(bsz), last] + end[None, :], axis=1)
+    return alpha, beta, log_z
+
+
+def span_probability(emissions: np.ndarray, alpha: np.ndarray, beta: np.ndarray, log_z: float,
+                     trans: np.ndarray, tags: Sequence[str], start: int, end: int, label: str) -> float:
+    """Marginal probability that one text's BIOES path tags exactly ``[start, end)`` as ``label``
+    (``emissions``, ``alpha``, ``beta`` of that text: ``(T, K)``)."""
+    index = {t: i for i, t in enumerate(tags)}
+    if end - start == 1:
+        s = index[f"S-{label}"]
+        return float(np.exp(alpha[start, s] + beta[start, s] - log_z))
+    prev = index[f"B-{label}"]
+    inside, last = index[f"I-{label}"], index[f"E-{label}"]
+    score = float(alpha[start, prev])
+    for t in range(start + 1, end):
+        cur = last if t == end - 1 else inside
+        score += float(trans[prev, cur] + emissions[t, cur])
+        prev = cur
+    return float(np.exp(min(0.0, score + float(beta[end - 1, last]) - log_z)))
+
 
 def spans_from_tags(path: Sequence[int], tags: Sequence[str]) -> list[tuple[int, int, str]]:
     """``(start, end_exclusive, label)`` of a BIOES path (a stray I/E opens a span, as in BIO)."""

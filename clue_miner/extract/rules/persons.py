@@ -317,6 +317,7 @@ def _title_after(lex: _Lexicon, t: str, end: int) -> str | None:
 
 _TOTAL_NOT_AFTER = re.compile(r"[部价和图距务额量数体计公站队院局面共结之账经监裁部承包理统规署]")
 _NOT_TITLE_SURNAME = frozenset("原前现副新老总")  # 原所长 = the former director
+_VERB_SURNAMES = frozenset("任")  # surnames that are also verbs before a post: 任主任 = "serve as director"
 _WORD_BEFORE = frozenset({"语文", "音乐", "历史", "美术", "班主", "副主", "支书", "原先", "总经"})
 
 
@@ -325,6 +326,8 @@ def _title_ok(lex: _Lexicon, t: str, s: int, sur: str, title: str, e: int) -> bo
         return False
     if sur in lex.weak or sur in _NOT_TITLE_SURNAME:
         return False
+    if sur in _VERB_SURNAMES and s > 0 and t[s - 1] not in _PRE_NAME:
+        return False  # 五任县长, 彭真同志任主任委员: 任 serves as a verb ("to hold the post of")
     if sur not in lex.tier1 and s > 0 and t[s - 1] not in _PRE_NAME:
         return False  # 吴新华主任 -> not 华某, 开发商董事长 -> not 商某
     if lex.words.get(sur + title[0], 0) >= 50:

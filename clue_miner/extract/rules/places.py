@@ -92,6 +92,10 @@ _ORG_GLUED = frozenset(
     "上市 分公 子公 总公 母公".split()
 )
 _COUNTED = re.compile(r"[一二三四五六七八九十两几]+[段大名片条个座栋所间处位批些辆台部只]")
+# Quantifiers and determiners that start a generic mention (很多学校, 部分银行, 一家公司, 35家航空公司).
+_QUANTIFIED = re.compile(
+    r"(?:许多|很多|好多|不少|部分|一些|好些|某些|整体|所有|其他|其它|各大|各|多家|几家|数家|大型|主流|\d*[一二三四五六七八九十两几]?家)"
+)
 _LEAD1 = frozenset("求临顾往朝沿经据按凭替帮请让叫被把对向给跟同和与及在于到至从自由为以因比是")
 _ROAD_WORDS = frozenset(
     "公路 马路 道路 铁路 线路 思路 出路 电路 套路 网路 修路 走路 过路 带路 让路 拦路 开路 引路 指路 挡路 探路 问路 迷路 "
@@ -220,8 +224,11 @@ def _suffix_pieces(t: str, fixed: list[_Piece]) -> list[_Piece]:
         if kind == "admin" and suffix in ("组", "村") and ns == s:  # 3组, 五组
             while ns > floor and (t[ns - 1].isdigit() or t[ns - 1] in "一二三四五六七八九十"):
                 ns -= 1
+        q = _QUANTIFIED.match(t, ns, s)
+        if q:  # 很多幼儿园, 部分银行, 一家装修公司: a kind of place, not a name; the rest decides
+            ns = q.end()
         name = t[ns:s]
-        if _COUNTED.search(name) or (kind == "org" and len(name) == 2 and all(c in _LEAD1 for c in name)):
+        if (q and not name) or _COUNTED.search(name) or (kind == "org" and len(name) == 2 and all(c in _LEAD1 for c in name)):
             continue  # 一段路, 十大物业, 一名小区, 求按银行
         if kind == "road" and len(name) == 1 and len(suffix) > 1 and suffix[0] in "东西南北中":
             name, suffix = name + suffix[0], suffix[1:]  # 城南路: the name is 城南
