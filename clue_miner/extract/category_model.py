@@ -37,11 +37,16 @@ DENSE_FEATURES = ("rules_crime", "rules_administrative", "rules_civil", "rules_c
                   "offence_administrative")
 
 
-def dense_features(texts: Sequence[str], offences: Sequence[Sequence[Offence | OffenceCandidate]]) -> np.ndarray:
-    """The pipeline features of a batch (rows × ``DENSE_FEATURES``)."""
+@lru_cache(maxsize=1)
+def _lexicon_rules() -> Any:
     from clue_miner.extract.category import CategoryRules
 
-    scores = CategoryRules().predict_scores(texts, offences)
+    return CategoryRules()  # its automaton is built once per process, not once per batch
+
+
+def dense_features(texts: Sequence[str], offences: Sequence[Sequence[Offence | OffenceCandidate]]) -> np.ndarray:
+    """The pipeline features of a batch (rows × ``DENSE_FEATURES``)."""
+    scores = _lexicon_rules().predict_scores(texts, offences)
     out = np.zeros((len(texts), len(DENSE_FEATURES)), np.float32)
     for i, (s, offs) in enumerate(zip(scores, offences, strict=True)):
         out[i, :4] = [s[k] for k in CATEGORY_LABELS]
