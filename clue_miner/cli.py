@@ -59,6 +59,8 @@ def mine(
         help="Offence model directory (default: the shipped one; 'rules' for the rule detector).")] = None,
     ner_model: Annotated[str | None, typer.Option(
         help="NER model directory (default: the shipped one; 'none' for the rule entities alone).")] = None,
+    category_model: Annotated[str | None, typer.Option(
+        help="Category model directory (default: the shipped one; 'rules' for the lexicon rules).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or table.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
@@ -88,7 +90,7 @@ def mine(
             result = run_mine(complaints, cases, out, as_of=_parse_date(as_of), stall_days=stall_days,
                               workers=workers, complaint_map=cmap, case_map=kmap, encoding=encoding,
                               thresholds=thresholds, province=province, offence_model=offence_model,
-                              ner_model=ner_model, progress=progress)
+                              ner_model=ner_model, category_model=category_model, progress=progress)
     except ClueMinerError as err:
         _fail(err)
         return

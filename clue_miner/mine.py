@@ -31,11 +31,12 @@ class MineResult:
 
 
 def _build_pipeline(province: str | None, thresholds: str | None, offence_model: str | None,
-                    ner_model: str | None = None):  # noqa: ANN202
+                    ner_model: str | None = None, category_model: str | None = None):  # noqa: ANN202
     """Picklable factory: each worker process builds its own pipeline once."""
     from clue_miner.api import load
 
-    return load(province=province, thresholds=thresholds, offence_model=offence_model, ner_model=ner_model)
+    return load(province=province, thresholds=thresholds, offence_model=offence_model, ner_model=ner_model,
+                category_model=category_model)
 
 
 def _summary_extractor(texts: list[str]) -> list[Extraction]:
@@ -61,6 +62,7 @@ def mine(
     link_threshold: float | None = None,
     offence_model: str | Path | None = None,
     ner_model: str | Path | None = None,
+    category_model: str | Path | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> MineResult:
     """Run the whole job and write ``out``. ``progress(stage, done, total)`` is called as it goes."""
@@ -88,13 +90,16 @@ def mine(
     tick = time.perf_counter()
     future = sum(1 for c in rows if c.received_at is not None and c.received_at.date() > as_of)
     factory = partial(_build_pipeline, province, str(thresholds) if thresholds else None,
-                      str(offence_model) if offence_model else None, str(ner_model) if ner_model else None)
+                      str(offence_model) if offence_model else None, str(ner_model) if ner_model else None,
+                      str(category_model) if category_model else None)
     from clue_miner.model_store import read_config, resolve
 
     if offence_model and str(offence_model) != "rules":
         read_config(resolve(offence_model))  # a bad model directory fails here, not in a worker
     if ner_model and str(ner_model) not in ("none", "rules"):
         read_config(resolve(ner_model), kind="ner")
+    if category_model and str(category_model) != "rules":
+        read_config(resolve(category_model))  # a bad model directory fails here, not in a worker
     extractions: list[Extraction] = []
     done = 0
 
@@ -159,7 +164,7 @@ def mine(
         "as_of": as_of.isoformat(),
         "stall_days": stall_days,
         "workers": workers,
-        "versions": {"clue_miner": __version__, **_model_versions(offence_model, ner_model)},
+        "versions": {"clue_miner": __version__, **_model_versions(offence_model, ner_model, category_model)},
         "inputs": {"complaints": str(complaints), "cases": str(cases),
                    "thresholds": str(thresholds) if thresholds else "shipped"},
     }
@@ -183,10 +188,11 @@ def _case_rows(frame, wanted: set[str]) -> dict[str, dict[str, Any]]:  # noqa: A
     return {str(r["case_id"]): r for r in sub.to_dict("records")}
 
 
-def _model_versions(offence_model: str | Path | None, ner_model: str | Path | None = None) -> dict[str, str]:
+def _model_versions(offence_model: str | Path | None, ner_model: str | Path | None = None,
+                    category_model: str | Path | None = None) -> dict[str, str]:
     from clue_miner.api import load
 
-    versions = load(offence_model=offence_model, ner_model=ner_model).versions
+    versions = load(offence_model=offence_model, ner_model=ner_model, category_model=category_model).versions
     return {"extract": "rules-v1", **versions, "link": "duckdb-fs-v1", "clues": "rules-v1"}
 
 

@@ -42,6 +42,18 @@ def test_cli_mine_demo_prints_counts(tmp_path: Path) -> None:
     assert (tmp_path / "o" / "summary.json").exists()
 
 
+def test_cli_mine_category_model_option(tmp_path: Path) -> None:
+    demo = REPO / "corpora" / "demo_zh"
+    args = ["mine", "--complaints", str(demo / "complaints.csv"), "--cases", str(demo / "cases.csv"),
+            "--as-of", "2025-06-30", "--workers", "1", "--quiet"]
+    result = runner.invoke(app, [*args, "--out", str(tmp_path / "rules"), "--category-model", "rules"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "rules" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["versions"]["CategoryRules"].startswith("category-rules")
+    bad = runner.invoke(app, [*args, "--out", str(tmp_path / "bad"), "--category-model", str(tmp_path)])
+    assert bad.exit_code == 2 and "config.json" in bad.output
+
+
 def test_cli_mine_missing_file_exit_code(tmp_path: Path) -> None:
     result = runner.invoke(app, ["mine", "--complaints", str(tmp_path / "nope.csv"), "--cases",
                                  str(tmp_path / "nope2.csv"), "--out", str(tmp_path / "o")])
