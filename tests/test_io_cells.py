@@ -180,3 +180,11 @@ def test_io_cells_coerce_str() -> None:
     assert coerce_str(" 原样 ") == " 原样 "
     with pytest.raises(TypeError):
         coerce_str(["a"])
+
+
+def test_cells_list_cut_uncounted_rest() -> None:
+    from clue_miner.io.cells import split_list_cell
+
+    assert split_list_cell("程淑兰;马国栋;周建华等127人") == ["程淑兰", "马国栋", "周建华"]
+    assert split_list_cell("李某等人") == ["李某"]
+    assert split_list_cell("王平等") == ["王平等"]  # a name, not an "and others"

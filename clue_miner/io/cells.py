@@ -287,6 +287,8 @@ def parse_amount_cell(value: Any) -> float | None:
 # ----------------------------------------------------------------------------------- lists
 _LIST_SEP = re.compile(r"\s*[;；,，、/|\n\r]+\s*")
 _LIST_SEP_CHAR = re.compile(r"[;；,，、/|\n\r]")
+# 周建华等127人, 李某等人: the named person of a list that goes on uncounted
+_ETC = re.compile(r"(?<=\S)等(?:[0-9一二两三四五六七八九十百千万]+(?:多|余)?(?:名|人|位|户)|人|多人)$")
 _NON_DIGIT = re.compile(r"\D+")
 _WS = re.compile(r"\s+")
 
@@ -294,7 +296,8 @@ _WS = re.compile(r"\s+")
 def split_list_cell(value: Any) -> list[str]:
     """List cell -> stripped items, split on ``; ； , ， 、 / |`` and line breaks.
 
-    Empty items and placeholders (无, 不详, 未知, null …) are dropped. A cell that is already a
+    Empty items and placeholders (无, 不详, 未知, null …) are dropped, and a trailing 等127人 / 等人
+    (the list goes on uncounted) is cut from its item. A cell that is already a
     list (JSON, Parquet) is flattened the same way.
     """
     if isinstance(value, str):
@@ -316,11 +319,11 @@ def split_list_cell(value: Any) -> list[str]:
     if not text:
         return []
     if _LIST_SEP_CHAR.search(text) is None:  # fast path: a single item
-        text = text.strip(_STRIP_CHARS)
+        text = _ETC.sub("", text.strip(_STRIP_CHARS))
         return [text] if text and text.lower() not in LIST_PLACEHOLDERS else []
     out: list[str] = []
     for part in _LIST_SEP.split(text):
-        part = part.strip(_STRIP_CHARS)
+        part = _ETC.sub("", part.strip(_STRIP_CHARS))
         if part and part.lower() not in LIST_PLACEHOLDERS:
             out.append(part)
     return out

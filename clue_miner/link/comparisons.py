@@ -125,8 +125,12 @@ def identity_comparison(settings: LinkSettings, name: str, p: str, with_ids: boo
         ("name_partial", f"list_has_any(l.{p}_psn, r.{p}_sn) OR list_has_any(l.{p}_sn, r.{p}_psn)"),
         ("name_fuzzy", f"{best_jw} >= {settings.name_fuzzy_threshold}"),
         ("null", f"len(l.{p}_sn) = 0 OR len(r.{p}_sn) = 0"),
-        ("different", "TRUE"),
     ]
+    if p == "v":
+        # a case with many victims (a fund-raising or fraud ring): another victim's complaint names
+        # someone not on the list as often as not, so that is weak evidence against the pair
+        conditions.append(("other_of_many", f"len(r.{p}_sn) >= 3"))
+    conditions.append(("different", "TRUE"))
     role = "suspects" if p == "s" else "victims"
     return Comparison(name, _levels(settings, name, conditions, n_cases),
                       f"the case's {role}: phones{', ID numbers' if with_ids else ''} and names")

@@ -89,8 +89,11 @@ DEFAULT_M_U: dict[str, dict[str, MU]] = {
         # 李女士, 罗** vs 李娜: masked or polite forms of the complainant; little evidence.
         "name_partial": (0.08, 0.04),
         "name_fuzzy": (0.01, 5e-3),
+        # The case lists three or more victims (surnames) and none is the complainant: another
+        # victim of the same ring (non-matching pairs land here only when the case is such a ring).
+        "other_of_many": (0.04, 0.03),
         # A relative or neighbour complains for the recorded victim: common among true matches.
-        "different": (0.10, 0.95),
+        "different": (0.06, 0.95),
     },
     "plate": {
         # A licence plate quoted in the complaint and the case record (traffic, vehicle theft).
