@@ -151,6 +151,7 @@ def test_pipeline_stated_status_of_the_report(text: str, status: str | None) -> 
     [
         ("他把我按在地上踹，我右边三根肋骨骨折，住院十天", "轻伤二级", True),
         ("他推了我一下，手臂擦伤", "轻微伤", True),
+        ("他拿水果刀把我捅伤了，缝了十几针", "轻伤二级", True),
         ("被打成轻伤二级，已做鉴定", "轻伤二级", False),
         ("他打了我一拳，幸好没有骨折", None, False),
         ("店主拿刀说“谁敢动我的货老子砍死他”，把执法人员推倒", None, False),

@@ -152,10 +152,11 @@ def _amount(text: str, money: Sequence[Entity]) -> tuple[float | None, bool, lis
 
 
 # No appraised grade: what the injuries described usually amount to under the 人体损伤程度鉴定标准
-# (肋骨骨折二处以上, 四肢长骨骨折, 颅骨骨折, 牙齿脱落二枚以上, 脏器破裂, 颅内出血: 轻伤二级 or worse;
+# (肋骨骨折二处以上, 四肢长骨骨折, 颅骨骨折, 牙齿脱落二枚以上, 脏器破裂, 颅内出血, a stab or cut
+# wound from a knife: 轻伤二级 or worse;
 # 挫伤, 擦伤, 红肿, 淤青: 轻微伤). A clue built on it says the grade is presumed and needs appraisal.
 PRESUMED_INJURY = "伤情推定"
-_SERIOUS_DESC = re.compile(r"骨折|骨裂|脾破裂|肝破裂|内脏破裂|颅内出血|脑出血|伤残|致残|残疾|断了|打断")
+_SERIOUS_DESC = re.compile(r"骨折|骨裂|脾破裂|肝破裂|内脏破裂|颅内出血|脑出血|伤残|致残|残疾|断了|打断|砍伤|捅伤|刺伤")
 _MINOR_BONE = re.compile(r"^(?:[指趾鼻]骨)?(?:线性)?骨(?:折|裂)$")
 _MINOR_DESC = frozenset({"软组织挫伤", "软组织损伤", "挫伤", "擦伤", "划伤", "抓伤", "淤青", "红肿"})
 
