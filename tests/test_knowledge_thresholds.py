@@ -56,7 +56,7 @@ def test_thresholds_no_amount_offences(table: Thresholds) -> None:
     assert table.assess("故意杀人", Facts()).criminal is True
     assert table.assess("非法侵入住宅", Facts()).criminal is True
     assert table.assess("走私、贩卖、运输、制造毒品", Facts(amount=100)).criminal is True
-    unknown = table.assess("串通投标", Facts())  # no row: undecided, never presumed
+    unknown = table.assess("操纵证券、期货市场", Facts())  # no row: undecided, never presumed
     assert unknown.criminal is None and not unknown.has_standard
     missing = table.assess("合同诈骗", Facts())  # a row, but the amount it needs is not told
     assert missing.criminal is None and missing.has_standard

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+from clue_miner.extract.settle import BEATING_CHARGE, beating_alternative
 from clue_miner.knowledge.thresholds import Assessment, Thresholds, injury_rank
 from clue_miner.types import Extraction, Facts, Offence
 
@@ -181,6 +182,9 @@ def view_crime(
             if cand_verdict.criminal is True:
                 name, score, off, verdict = cand_name, cand_score, cand_off, cand_verdict
                 break
+        beating = beating_alternative(name, merged, thresholds, province) if verdict.criminal is not True else None
+        if beating is not None:
+            name, verdict = BEATING_CHARGE, beating
     return CrimeView(name, score, source, merged, verdict, is_private(name), off, police_jurisdiction(name))
 
 

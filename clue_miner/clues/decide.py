@@ -108,9 +108,15 @@ def decide(
     base = 0.45 * view.offence_score + 0.25 * category_score + 0.30 * _crime_strength(view)
 
     if case is None:
+        stated = view.facts.stated_status
+        # the complainant says the police filed the case (and then left or withdrew it): the police
+        # found the facts enough to file, so an offence the facts do not contradict suffices
+        filed_by_police = stated in ("stalled", "withdrawn") and view.criminal is not False
+        if filed_by_police and not crime:
+            crime = (not view.private and view.police and view.offence is not None
+                     and view.offence_score >= settings.min_offence_score)
         if not (crime and category in ("crime", "administrative")):
             return None
-        stated = view.facts.stated_status
         if stated in _STATED_CLUE:
             # the complainant says what the police did, but no case record could be linked:
             # the clue type follows their account, at a lower score, for a prosecutor to verify

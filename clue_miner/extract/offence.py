@@ -82,6 +82,14 @@ _HYPO = re.compile(
     r"如果|假如|万一|若是|担心|(?<!可|不|哪)怕|打击|严打|专项|整治|破获|侦破|捣毁|打掉|识别|远离|举例|比如|什么是|"
     r"如何|怎样|怎么认定|能否构成|构不构成|听说|据说|以为|不要|严禁|禁止|杜绝|不得)"
 )
+# a figure of speech: the word in scare quotes (“偷走”了医保基金), or a sentence that says it is a
+# comparison (打个不恰当的比喻，…贩毒最赚钱)
+_QUOTES = {"“": "”", "‘": "’", '"': '"', "「": "」"}
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+_FIGURE = re.compile(r"比喻|打个比方|打比方|好比说|举个例子|举例来说|比如说")
+# a question about someone's intent (他是想毒死我们么？): the clause ends in 吗/么？
+_INTENT_PRE = re.compile(r"想|打算|要(?!求)|企图")
+_CLAUSE_QUESTION = re.compile(r"[^，,。！!；;\n？?]{0,24}?(?:吗|么|嘛)[？?]")
 _PRIOR_PRE = re.compile(r"(?:曾因|曾经因|曾犯|因犯|曾以|前科|刑满释放|又因)")
 _PRIOR_POST = re.compile(r"^[^，。；]{0,8}?(?:被判处|被判|判处|被劳动教养|被行政拘留|被处以|刑满|罪于|罪被)")
 
@@ -340,6 +348,17 @@ class OffenceRules:
                 factor *= self.hypothetical
             if _PRIOR_PRE.search(pre) or (pre[-1:] == "因" and _PRIOR_POST.match(text, end)):
                 factor *= self.prior
+        if factor == 1.0 and start > 0 and _QUOTES.get(text[start - 1]) == text[end:end + 1]:
+            factor *= self.hypothetical
+        if factor == 1.0:
+            sentence = text[max(0, start - 40):start]
+            cut = None
+            for cut in _SENTENCE_END.finditer(sentence):  # noqa: B007 - keep the last sentence end
+                pass
+            if _FIGURE.search(sentence[cut.end():] if cut is not None else sentence):
+                factor *= self.hypothetical
+            elif _INTENT_PRE.search(pre) and not _RHETORIC.search(pre) and _CLAUSE_QUESTION.match(text, end):
+                factor *= self.hypothetical
         if factor == 1.0:
             post = text[end:end + 8]
             if (

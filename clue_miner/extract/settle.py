@@ -13,7 +13,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from clue_miner.extract.components import OffenceCandidate
-from clue_miner.knowledge.thresholds import Thresholds
+from clue_miner.knowledge.thresholds import Assessment, Thresholds
 from clue_miner.types import Category, Facts, Offence
 
 # Criminal charge -> the administrative cause the same conduct is when below the threshold.
@@ -56,6 +56,25 @@ def escalation() -> dict[str, str]:
     return {cause: charge for charge, cause in _demotions().items()}
 
 
+# A beating that reaches no line as a wounding (no injury graded) is 寻衅滋事 when done with a
+# weapon or by a gang (随意殴打, 情节恶劣; 两高 2013 解释 art. 2). Only those circumstances and the
+# injury are weighed for it, not an amount or a count told of something else in the complaint.
+BEATING_CHARGE = "寻衅滋事"
+_BEATINGS = frozenset({"故意伤害", "殴打他人", "寻衅滋事"})
+_BEATING_FLAGS = frozenset({"持械殴打", "聚众殴打", "多人轻微伤"})
+
+
+def beating_alternative(name: str, facts: Facts, thresholds: Thresholds,
+                        province: str | None = None) -> Assessment | None:
+    """The 寻衅滋事 verdict on a beating's own circumstances, when they reach its line."""
+    flags = tuple(f for f in facts.flags if f in _BEATING_FLAGS)
+    if name not in _BEATINGS or not flags:
+        return None
+    own = replace(facts, amount=None, times=None, flags=flags)
+    verdict = thresholds.assess(BEATING_CHARGE, own, province)
+    return verdict if verdict.criminal is True else None
+
+
 def settle_offences(
     candidates: Sequence[OffenceCandidate],
     facts: Facts,
@@ -65,7 +84,12 @@ def settle_offences(
     """Offences with kinds settled by the facts, best first, one entry per name."""
     out: dict[str, Offence] = {}
     for cand in candidates:
-        if cand.kind == "administrative":
+        beating = beating_alternative(cand.name, facts, thresholds, province)
+        if beating is not None and (cand.kind == "administrative"
+                                    or thresholds.assess(cand.name, facts, province).criminal is not True):
+            off = Offence(BEATING_CHARGE, "criminal", cand.score, cand.evidence, criminal=True,
+                          reasons=beating.reasons)
+        elif cand.kind == "administrative":
             off = Offence(cand.name, "administrative", cand.score, cand.evidence, criminal=False)
         else:
             verdict = thresholds.assess(cand.name, facts, province)

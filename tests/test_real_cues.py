@@ -1,0 +1,100 @@
+"""Cues read on real complaints: gang and armed beatings, damaging pollution, filed-then-left
+cases told in the writer's words, and crime words used as figures of speech."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date, datetime
+
+import pytest
+
+from clue_miner.clues.decide import ClueSettings
+from clue_miner.clues.engine import find_clues
+from clue_miner.knowledge.thresholds import default_thresholds
+from clue_miner.types import Category, Complaint, Evidence, Extraction, Facts, Offence
+
+facts_mod = importlib.import_module("clue_miner.extract.facts")
+settle_mod = importlib.import_module("clue_miner.extract.settle")
+offence_mod = importlib.import_module("clue_miner.extract.offence")
+
+
+def _facts(text: str) -> Facts:
+    return facts_mod.build_facts(text, [])
+
+
+@pytest.mark.parametrize(("text", "flag"), [
+    ("他拿起一块砖头朝我头上砸了过去", "持械殴打"),
+    ("对方抄起铁棍就打", "持械殴打"),
+    ("物业招集7名保安聚众殴打1名业主", "聚众殴打"),
+    ("业主代表被物业公司员工一群人进行殴打，导致受伤", "聚众殴打"),
+    ("两厂废水未作任何处理，直排到我家鱼塘，导致鱼大量死亡", "污染致损"),
+    ("违规排放化学废料，造成周边饮用水源严重污染", "污染致损"),
+])
+def test_circumstance_flags(text: str, flag: str) -> None:
+    assert flag in _facts(text).flags
+
+
+@pytest.mark.parametrize("text", ["两个人吵了几句就走了", "他拿着砖头去砌墙", "餐馆油烟很大，污水横流"])
+def test_circumstance_flags_absent(text: str) -> None:
+    assert not {"持械殴打", "聚众殴打", "污染致损"} & set(_facts(text).flags)
+
+
+def test_gang_beating_is_xunxin_zishi_without_an_injury_grade() -> None:
+    table = default_thresholds()
+    facts = _facts("物业招集7名保安聚众殴打1名业主，至今还在住院")
+    verdict = settle_mod.beating_alternative("殴打他人", facts, table)
+    assert verdict is not None and verdict.criminal is True
+    from clue_miner.extract.components import OffenceCandidate
+
+    settled = settle_mod.settle_offences([OffenceCandidate("殴打他人", "administrative", 0.8, ())], facts, table)
+    assert settled[0].name == "寻衅滋事" and settled[0].criminal is True
+    # an amount told of something else does not make a plain beating 寻衅滋事 (强拿硬要 is another measure)
+    plain = Facts(amount=50000.0, times=5, flags=("殴打", "多次"))
+    assert settle_mod.beating_alternative("殴打他人", plain, table) is None
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("58车贷立案五个月过去，公安分局未公布过任何案情", "stalled"),
+    ("自去年8月3日被打非办立案以来，十个月来此案毫无进展", "stalled"),
+    ("经侦已在2018年8月20日立案了，到现在没有抓捕控制嫌疑人员", "stalled"),
+    # a filing the writer asks for, or one promised, is no filing
+    ("一、平台跑路至今没有兑付。二、请公安机关对某公司以及其创始人、现任法定代表人涉嫌犯罪问题立案侦查，拖延不得。", None),
+    ("所长承诺材料齐了就能马上立案侦查，我们报警后一直被推诿，至今没有任何进展", "not_filed"),
+    ("他们声称已经立案，但芒果金融诈骗案到现在还没有立案，一直推诿拖延", "not_filed"),
+])
+def test_stated_status_filed_then_left(text: str, status: str | None) -> None:
+    assert _facts(text).stated_status == status
+
+
+def _ext(text: str, offence: str, stated: str) -> Extraction:
+    off = Offence(offence, "criminal", 0.8, (Evidence("OFFENCE_CUE", text[:2], 0, 2),))
+    return Extraction(text=text, entities=(), offences=(off,), category=Category("crime", 0.9),
+                      facts=Facts(stated_status=stated), received_at=datetime(2025, 5, 1))
+
+
+def test_a_case_the_police_filed_and_left_is_stalled_without_an_amount() -> None:
+    settings = ClueSettings(as_of=date(2025, 6, 30))
+    text = "诈骗案立案三年不查不结案"
+    complaint = Complaint(id="c1", text=text, received_at=datetime(2025, 5, 1))
+    clues = find_clues([complaint], [_ext(text, "诈骗", "stalled")], {}, {}, default_thresholds(), settings)
+    assert [c.clue_type for c in clues] == ["STALLED"]
+    # reported only, amount unknown: the threshold is undecided and no clue is raised
+    clues = find_clues([complaint], [_ext(text, "诈骗", "reported")], {}, {}, default_thresholds(), settings)
+    assert clues == []
+
+
+@pytest.mark.parametrize("text", [
+    "打个不恰当的比喻，大家都知道贩毒最赚钱",
+    "晚上都能闻到排出来的气味，他是想毒死我们社区的百姓么？",
+    "病人从医保基金中“偷走”了十倍的资金",
+])
+def test_figures_of_speech_are_not_offences(text: str) -> None:
+    found = offence_mod.OffenceRules().predict([text])[0]
+    assert all(c.score < 0.5 for c in found), found
+
+
+def test_the_same_words_told_as_events_are_offences() -> None:
+    rules = offence_mod.OffenceRules()
+    assert any(c.name == "盗窃" and c.score >= 0.5 for c in rules.predict(["昨晚小偷偷走了我家的电动车"])[0])
+    assert any(c.name == "开设赌场" for c in rules.predict(["小区车库内麻将馆赌博，赌资巨大"])[0])
+    assert any(c.name == "非法吸收公众存款" for c in rules.predict(["58车贷恶性退出，待收3.08亿元，出借人约5600人"])[0])
