@@ -116,7 +116,9 @@ def settle_offences(
 
 
 # Below this the trained model's civil / civic reading yields to an offence that reaches its line.
-UNSURE_CATEGORY = 0.5
+# Chosen on the project's own 1,500 labelled messages with out-of-fold category probabilities
+# (crime-detection F1 0.731 at 0.5, 0.745 at 0.65, 0.732 at 0.7 and above).
+UNSURE_CATEGORY = 0.65
 
 
 def settle_category(offences: Sequence[Offence], proposed: Category, authoritative: bool = False) -> Category:
