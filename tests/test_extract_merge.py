@@ -79,8 +79,67 @@ def test_merge_rule_person_around_a_model_surname_wins() -> None:
     text = "吴先生对记者说"
     rule = _t(text, "PERSON", "吴先生", role="other", title="先生")
     model = _t(text, "PERSON", "吴", source="ner", role="complainant")
+    rule = Entity(rule.label, rule.start, rule.end, rule.text, "吴某", rule.attrs)
     (kept,) = merge_entities([[rule], [model]])
-    assert kept.text == "吴先生" and kept.attrs["title"] == "先生" and kept.attrs["role"] == "complainant"
+    assert (kept.start, kept.end, kept.text) == (0, 1, "吴")  # the name's span, as every corpus marks it
+    assert kept.value == "吴某" and kept.attrs["title"] == "先生" and kept.attrs["role"] == "complainant"
+
+
+def test_merge_rule_name_written_out_keeps_its_span_around_a_shorter_model_name() -> None:
+    text = "被告人张某某盗窃"
+    rule = _t(text, "PERSON", "张某某")
+    model = _t(text, "PERSON", "张某", source="ner", role="suspect")
+    (kept,) = merge_entities([[rule], [model]])
+    assert kept.text == "张某某" and kept.attrs["role"] == "suspect"
+
+
+def test_merge_rule_name_across_a_model_name_edge_gives_way() -> None:
+    text = "我和白林同志结婚"
+    rule = Entity("PERSON", 3, 6, "林同志", "林某", {"role": "other", "title": "同志"})
+    model = _t(text, "PERSON", "白林", source="ner")
+    assert merge_entities([[rule], [model]]) == [model]
+
+
+def test_merge_prose_lets_the_model_alone_speak_for_names_and_places() -> None:
+    text = "亚洲金融市场动荡，刘总说"
+    market = _t(text, "LOCATION", "亚洲金融市场")
+    boss = Entity("PERSON", 9, 11, "刘总", "刘某", {"role": "other", "title": "总"})
+    asia = _t(text, "LOCATION", "亚洲", source="ner", prose=True)
+    (kept,) = merge_entities([[market, boss], [asia]])
+    assert kept.text == "亚洲" and "prose" not in kept.attrs  # the mark does not leave the merge
+    # the same rule guesses stay where the text is a case narrative (no prose mark)
+    asia_case = _t(text, "LOCATION", "亚洲", source="ner")
+    assert [e.text for e in merge_entities([[market, boss], [asia_case]])] == ["亚洲金融市场", "刘总"]
+
+
+def test_merge_model_time_and_money_spans_take_the_rule_values() -> None:
+    text = "2018年8月份的一天，窃得现金人民币200元"
+    time = Entity("TIME", 0, 8, "2018年8月份", "2018-08", {"grain": "month"})
+    money = Entity("MONEY", 17, 24, "人民币200元", 200.0, {"approx": False})
+    m_time = _t(text, "TIME", "2018年8月份的一天", source="ner")
+    m_money = Entity("MONEY", 15, 24, "现金人民币200元", None, {}, source="ner")
+    got = merge_entities([[time, money], [m_time, m_money]])
+    assert [(e.text, e.value, e.source) for e in got] == [
+        ("2018年8月份的一天", "2018-08", "rules"), ("现金人民币200元", 200.0, "rules")]
+
+
+def test_merge_model_time_range_keeps_both_rule_values() -> None:
+    text = "2017年4月29日至2018年4月26日期间，盗窃"
+    a = Entity("TIME", 0, 10, "2017年4月29日", "2017-04-29", {"grain": "day"})
+    b = Entity("TIME", 11, 21, "2018年4月26日", "2018-04-26", {"grain": "day"})
+    span = _t(text, "TIME", "2017年4月29日至2018年4月26日期间", source="ner")
+    (kept,) = merge_entities([[a, b], [span]])
+    assert kept.text == span.text and kept.value == "2017-04-29" and kept.attrs["end"] == "2018-04-26"
+
+
+def test_merge_model_time_cutting_rule_times_gives_way_and_model_only_time_stays() -> None:
+    text = "2017年4月29日至2018年4月26日，同年5月"
+    a = Entity("TIME", 0, 10, "2017年4月29日", "2017-04-29", {"grain": "day"})
+    b = Entity("TIME", 11, 21, "2018年4月26日", "2018-04-26", {"grain": "day"})
+    cut = Entity("TIME", 5, 15, text[5:15], None, {}, source="ner")
+    alone = _t(text, "TIME", "同年5月", source="ner")
+    money = Entity("MONEY", 22, 26, "同年5月", None, {}, source="ner")  # a model amount without a value goes
+    assert merge_entities([[a, b], [cut, alone, money]]) == [a, b, alone]
 
 
 def test_merge_model_person_longer_than_rule_person_wins() -> None:

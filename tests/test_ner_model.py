@@ -76,9 +76,26 @@ def test_ner_model_drugs_and_weights(model: NerModel) -> None:
     assert ("LOCATION", "广州市白云区") in found
 
 
-def test_ner_model_complaint_profile_leaves_money_and_time_to_rules(model: NerModel) -> None:
-    ents = model.predict(["2023年6月1日，我在淘宝上被人骗走了人民币5000元。"])[0]
-    assert not {e.label for e in ents} & {"MONEY", "TIME"}
+def test_ner_model_complaint_profile_gives_money_and_time_spans_the_rules_value(model: NerModel) -> None:
+    from clue_miner.extract.pipeline import Pipeline
+
+    text = "2023年6月1日，我在淘宝上被人骗走了人民币5000元。"
+    ents = model.predict([text])[0]
+    assert {"MONEY", "TIME"} <= {e.label for e in ents}  # the case heads' spans …
+    found = {e.label: e for e in Pipeline(ner=model)(text).entities}
+    assert found["MONEY"].value == 5000.0 and found["TIME"].value == "2023-06-01"  # … the rules' values
+
+
+def test_ner_model_in_pipeline_time_follows_the_case_heads_conventions(model: NerModel) -> None:
+    from clue_miner.extract.pipeline import Pipeline
+
+    theft = "2018年6月24日8时许，被告人徐某某至合肥市包河区某网咖，盗走被害人陆某某的手机一部，包内有现金人民币500元。"
+    ents = {e.label: e for e in Pipeline(ner=model)(theft).entities}
+    assert ents["TIME"].text == "2018年6月24日8时许" and ents["TIME"].value.startswith("2018-06-24")
+    assert ents["MONEY"].value == 500.0
+    drug = "2015年4月3日15时许，被告人江某在重庆市某区某宾馆8103房间内以300元价格卖给陈某1小包冰毒，后被民警抓获。"
+    times = [e for e in Pipeline(ner=model)(drug).entities if e.label == "TIME"]
+    assert [e.text for e in times] == ["2015年4月3日15时"] and times[0].value.startswith("2015-04-03")
 
 
 def test_ner_model_corpus_view_normalises_money_and_time(model: NerModel) -> None:
@@ -130,12 +147,13 @@ def test_ner_model_drug_narrative_keeps_drugs_as_drugs(model: NerModel) -> None:
     assert ("QUANTITY", "2克") in found
 
 
-def test_ner_model_in_pipeline_title_person_beats_a_surname_span(model: NerModel) -> None:
+def test_ner_model_in_pipeline_title_person_keeps_the_name_span_and_the_linking_value(model: NerModel) -> None:
     from clue_miner.extract.pipeline import Pipeline
 
     text = "吴先生对记者说，他已经在深圳工作了十年。"
     people = {e.text: e for e in Pipeline(ner=model)(text).entities if e.label == "PERSON"}
-    assert set(people) == {"吴先生"} and people["吴先生"].value == "吴某"
+    # every corpus marks the name without its title (吴 of 吴先生); the value stays the linking form
+    assert set(people) == {"吴"} and people["吴"].value == "吴某" and people["吴"].attrs["title"] == "先生"
 
 
 def test_ner_model_files_are_small_and_pickle_free() -> None:

@@ -67,3 +67,14 @@ def test_rules_money_time_shorthand_no_false_entities():
     text = "一共来了三万五千人，5月3日3点5分，千万不要万一"
     ents = find(text, RuleContext(received_at=ANCHOR))
     assert [e for e in ents if e.label == "MONEY"] == []
+
+
+def test_numbered_item_glued_to_a_year_keeps_the_date() -> None:
+    from clue_miner.extract.rules.money_time import find as find_mt
+
+    text = "3.2017年5月20日，被告人周某盗走电缆；12．2018年1月3日再次作案，共计3.5万元"
+    times = [(e.text, e.value) for e in find_mt(text) if e.label == "TIME"]
+    assert times == [("2017年5月20日", "2017-05-20"), ("2018年1月3日", "2018-01-03")]
+    for e in find_mt(text):
+        assert text[e.start:e.end] == e.text
+    assert [e.value for e in find_mt(text) if e.label == "MONEY"] == [35000.0]

@@ -5,7 +5,14 @@ names, places and institutions (PERSON, LOCATION, ORG) a statistical model's spa
 guess that overlaps it: the rules find 张某 / 王经理 / 被告人张三 and addresses by their shape, the
 model reads the sentence (:func:`_model_names_win`). When both mark the same PERSON span, one entity
 stays: the rule's (its ``value`` is the linking form, 老王 -> 王某), with the model's role where the
-rules found none.
+rules found none; a rule construction around a model name (吴先生 around 吴) keeps its value on the
+name's span, as every corpus marks it. On a text the model read as general prose (its entities carry
+``attrs["prose"]``, removed here) the model alone speaks for names, places and organisations: the
+rules' suffix guesses (金融市场, 高速路) and titled surnames (刘总) follow no news convention.
+
+TIME and MONEY values come from the rules; their spans from the model where it marks them
+(:func:`_model_spans_for_rule_values`): a case narrative's conventions (9时许 or 9时, 现金人民币200元,
+2018年8月份的一天, a range as one span) are the speaking head's, which reads the sentence.
 """
 
 from __future__ import annotations
@@ -49,6 +56,7 @@ def _rank(ent: Entity) -> tuple[int, int, int, int]:
 
 
 _NAMED = frozenset({"PERSON", "LOCATION", "ORG"})
+_PROSE = "prose"  # the NER's mark on entities of a text it read as general prose (ner_model.PROSE)
 
 
 def _covers(spans: list[Entity], start: int, end: int) -> bool:
@@ -85,6 +93,7 @@ def _model_names_win(candidates: list[Entity]) -> list[Entity]:
     model = sorted((e for e in candidates if e.source != "rules" and e.label in _NAMED), key=lambda e: e.start)
     if not model:
         return candidates
+    prose = any(e.attrs.get(_PROSE) for e in model)
     starts = [e.start for e in model]
     longest = max(e.end - e.start for e in model)
     absorbed: set[int] = set()
@@ -96,13 +105,61 @@ def _model_names_win(candidates: list[Entity]) -> list[Entity]:
         lo = bisect_left(starts, ent.start - longest)
         hits = [m for m in model[lo:bisect_left(starts, ent.end)] if m.end > ent.start]
         if not hits:
-            out.append(ent)
+            if not prose:
+                out.append(ent)
         elif ent.label == "PERSON" and all(m.label == "PERSON" and ent.start <= m.start and m.end <= ent.end for m in hits):
             absorbed.update(id(m) for m in hits)
-            out.append(_with_role(ent, hits))
-        elif not _covers(hits, max(ent.start, min(m.start for m in hits)), ent.end):
+            kept = _with_role(ent, hits)
+            if len(hits) == 1 and ent.value != ent.text and (hits[0].start, hits[0].end) != (ent.start, ent.end):
+                m = hits[0]  # 吴先生 / 老王 / 王经理 around the model's 吴 / 王: the name's span, the rule's value
+                kept = replace(kept, start=m.start, end=m.end, text=m.text)
+            out.append(kept)
+        elif ent.label == "PERSON" and all(m.label == "PERSON" for m in hits) and any(
+                m.start < ent.start or m.end > ent.end for m in hits):
+            continue  # a rule name across a model name's edge (白[林同志] over 白林): the model read the name
+        elif not prose and not _covers(hits, max(ent.start, min(m.start for m in hits)), ent.end):
             out.append(ent)
     return [e for e in out if id(e) not in absorbed] if absorbed else out
+
+
+_SPANNED = frozenset({"TIME", "MONEY"})
+
+
+def _model_spans_for_rule_values(candidates: list[Entity]) -> list[Entity]:
+    """Settle a model's TIME / MONEY spans against the rules' (whose values are normalised).
+
+    * a model span over exactly one rule entity of its label gives that entity its boundaries: the
+      rule's value and attrs on the model's span (现金人民币200元, 2018年8月份的一天, 15时 without 许
+      where the text's conventions drop it: the model reads them from the sentence);
+    * a model span over several rule entities of its label that it covers whole (a range,
+      2017年4月29日至2018年4月26日期间) is one entity: the first one's value and attrs, the last
+      one's value as ``attrs["end"]``; one that cuts a rule entity gives way to them;
+    * a model span the rules did not find stays when it has a value of its own, or is a TIME
+      (同年4月8日左右一天凌晨: its value is unknown, the span is not).
+    """
+    model = [e for e in candidates if e.source != "rules" and e.label in _SPANNED]
+    if not model:
+        return candidates
+    rules = sorted((e for e in candidates if e.source == "rules" and e.label in _SPANNED), key=lambda e: e.start)
+    starts = [e.start for e in rules]
+    longest = max((e.end - e.start for e in rules), default=0)
+    moved: dict[int, Entity] = {}
+    gone: set[int] = set()
+    for m in model:
+        lo = bisect_left(starts, m.start - longest)
+        hits = [r for r in rules[lo:bisect_left(starts, m.end)] if r.end > m.start and r.label == m.label]
+        gone.add(id(m))
+        if len(hits) == 1 and id(hits[0]) not in moved:
+            r = hits[0]
+            moved[id(r)] = replace(r, start=m.start, end=m.end, text=m.text)
+        elif len(hits) > 1 and all(m.start <= r.start and r.end <= m.end and id(r) not in moved for r in hits):
+            first, last = hits[0], hits[-1]
+            attrs = {**first.attrs, "end": last.value} if last.value not in (None, first.value) else first.attrs
+            moved[id(first)] = replace(first, start=m.start, end=m.end, text=m.text, attrs=attrs)
+            gone.update(id(r) for r in hits[1:])
+        elif not hits and (m.label == "TIME" or m.value is not None):
+            gone.discard(id(m))
+    return [moved.get(id(e), e) for e in candidates if id(e) not in gone]
 
 
 def merge_entities(groups: Iterable[Iterable[Entity]]) -> list[Entity]:
@@ -112,7 +169,8 @@ def merge_entities(groups: Iterable[Iterable[Entity]]) -> list[Entity]:
     different label is dropped too: one character belongs to one entity. Before that, a model's
     PERSON / LOCATION / ORG span beats the rules' guesses of those kinds that overlap it.
     """
-    candidates = _model_names_win([e for group in groups for e in group if e.end > e.start])
+    candidates = _model_spans_for_rule_values([e for group in groups for e in group if e.end > e.start])
+    candidates = _model_names_win(candidates)
     candidates.sort(key=_rank)
     starts: list[int] = []  # kept spans never overlap, so sorted by start they are sorted by end too
     ends: list[int] = []
@@ -127,4 +185,10 @@ def merge_entities(groups: Iterable[Iterable[Entity]]) -> list[Entity]:
         ends.insert(i, ent.end)
         kept.append(ent)
     kept.sort(key=lambda e: (e.start, e.end))
-    return kept
+    return [_unmarked(e) for e in kept]
+
+
+def _unmarked(ent: Entity) -> Entity:
+    if _PROSE not in ent.attrs:
+        return ent
+    return replace(ent, attrs={k: v for k, v in ent.attrs.items() if k != _PROSE})

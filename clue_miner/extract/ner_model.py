@@ -7,8 +7,9 @@ native labels; ``config.json`` maps them onto DESIGN's labels. A *profile* says 
 
 * ``complaint`` (the default inside ``extract()``): the CAIL2021 person head (suspect / victim),
   then the CAIL2021, CAIL2022 and news heads; overlaps go to persons, then to the earlier head,
-  then to the longer span; the labels kept are PERSON, LOCATION, ORG, ITEM and QUANTITY (MONEY,
-  TIME and identifiers stay with the rule layer, which normalises their values). A text where the
+  then to the longer span; the labels kept are PERSON, LOCATION, ORG, ITEM and QUANTITY, plus the
+  case heads' TIME and MONEY spans (``_SPAN_ONLY``: the merge keeps the rule layer's normalised value
+  on the head's span; identifiers stay with the rules). A text where the
   drug head is sure of a drug is a drug narrative: that head then speaks before the theft head. A
   text with no word of a case narrative (``_CASE_CUES``: no crime, police, complaint or court word)
   is general prose and is read by the news head, its unsure persons confirmed by the CLUENER head
@@ -79,6 +80,12 @@ _CASE_CUES = re.compile(
 _GENERAL: dict[str, Any] = {"heads": ("news", "cluener"), "speaks": "news", "labels": ("PER",), "confirm": "cluener",
                             "min_prob": 0.9}
 _DRUG_HEAD = ("cail2022", "NDR", "cail2021")  # (head, its drug label, the head it then speaks before)
+# Labels a profile leaves to the rules (their values are normalised there) whose spans the case heads
+# still give: a case narrative's TIME and MONEY follow the speaking head's conventions (CAIL2021 keeps
+# 许 in 9时许 and 现金 in 现金人民币200元, CAIL2022 drops 许, both read 2018年8月份的一天 whole). The
+# merge (:mod:`clue_miner.extract.merge`) puts the rule's value on the model's span.
+_SPAN_ONLY = frozenset({"TIME", "MONEY"})
+PROSE = "prose"  # attrs mark of a model entity read on general prose (dropped by the merge)
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,7 +321,7 @@ class NerModel:
         results: list[list[Entity]] = []
         for text, g, per_head, p in zip(texts, general, native, probs, strict=True):
             if g and route is not None:
-                results.append(_entities(text, _resolve(_prose_candidates(text, per_head, p, route, st, keep))))
+                results.append(_entities(text, _resolve(_prose_candidates(text, per_head, p, route, st, keep)), prose=True))
                 continue
             order = _head_order(heads, per_head, p) if drug in confident else heads
             cands: list[tuple[int, int, int, str]] = []  # (start, end, head rank, key)
@@ -324,7 +331,7 @@ class NerModel:
                     key = lmap.get(lab)
                     if _CLAUSE.search(text, s, e):
                         continue  # gold spans almost never cross a clause mark; these are run-ons
-                    if key and (not keep or key.partition(":")[0] in keep):
+                    if key and (not keep or key.partition(":")[0] in keep or key in _SPAN_ONLY):
                         cands.append((s, e, order.index(name), key))
             if resolve:
                 cands = _resolve(cands)
@@ -389,7 +396,9 @@ def _resolve(cands: list[tuple[int, int, int, str]]) -> list[tuple[int, int, int
     return sorted(kept)
 
 
-def _entities(text: str, cands: list[tuple[int, int, int, str]]) -> list[Entity]:
+def _entities(text: str, cands: list[tuple[int, int, int, str]], prose: bool = False) -> list[Entity]:
+    """Entities of the resolved candidates; on general prose each carries ``attrs["prose"]`` (the merge
+    then lets the model alone speak for names, places and organisations, and drops the mark)."""
     pattern, cue_role = _cues()
     ents: list[Entity] = []
     seen_role: dict[str, str] = {}
@@ -419,6 +428,8 @@ def _entities(text: str, cands: list[tuple[int, int, int, str]]) -> list[Entity]
 
             found = find_times(span)
             value = found[0].value if found else None
+        if prose:
+            attrs[PROSE] = True
         ents.append(Entity(label, s, e, span, value, attrs, source="ner"))
     return ents
 

@@ -11,12 +11,22 @@ time span overlap (rare: 2019年5月 … 5万元 never do, but 12万元月 … c
 
 from __future__ import annotations
 
+import re
+
 from clue_miner.extract.rules.base import RuleContext
 from clue_miner.text.dates import find_times
 from clue_miner.text.money import find_money
 from clue_miner.types import Entity
 
 __all__ = ["find"]
+
+# A numbered item glued to a year (3.2017年5月20日, 2．2018年…): the number reads as 3.2017 and the
+# date is lost. Blanked (same length, offsets hold) before the dates are read.
+_LIST_MARK = re.compile(r"(?<![\d.．])\d{1,2}[.．](?=(?:1[89]|20)\d\d年)")
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group())
 
 
 def find(text: str, ctx: RuleContext | None = None) -> list[Entity]:
@@ -37,7 +47,7 @@ def find(text: str, ctx: RuleContext | None = None) -> list[Entity]:
                 source="rules",
             )
         )
-    for t in find_times(text, anchor):
+    for t in find_times(_LIST_MARK.sub(_blank, text), anchor):
         entities.append(
             Entity(
                 label="TIME",
