@@ -98,3 +98,80 @@ def test_the_same_words_told_as_events_are_offences() -> None:
     assert any(c.name == "盗窃" and c.score >= 0.5 for c in rules.predict(["昨晚小偷偷走了我家的电动车"])[0])
     assert any(c.name == "开设赌场" for c in rules.predict(["小区车库内麻将馆赌博，赌资巨大"])[0])
     assert any(c.name == "非法吸收公众存款" for c in rules.predict(["58车贷恶性退出，待收3.08亿元，出借人约5600人"])[0])
+
+
+@pytest.mark.parametrize("text", [
+    "他手里拿着一根铁棍追上来击中我的后脑",
+    "我的头部被砖头砸伤，流了很多血",
+])
+def test_armed_beating_told_either_way(text: str) -> None:
+    assert "持械殴打" in _facts(text).flags
+
+
+def _names(text: str) -> set[str]:
+    return {c.name for c in offence_mod.OffenceRules().predict([text])[0]}
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("平台被区派出所非吸立案，到如今兑付协议一期也没有执行", {"非法吸收公众存款"}),
+    ("我们是58车贷p2p平台的受害人，全国共5600多人，平台恶性退出后至今没有兑付", {"非法吸收公众存款", "集资诈骗"}),
+    ("每个会员交纳两万元入会，能拉到十个人就成为群主，已经发展了上万人", {"组织、领导传销活动"}),
+    ("以办养殖场的名义开采倒卖石头，已经变卖上万吨", {"非法采矿"}),
+    ("邻居持刀闯入我家，将我父亲捅成重伤", {"非法侵入住宅"}),
+    ("该培训学校收取了两百多名学员的学费，现在人去楼空", {"合同诈骗"}),
+    ("纠集二十多名社会闲散人员冲进小区，挨家挨户敲门恐吓业主", {"寻衅滋事"}),
+    ("该足浴店有398的半套和598的全套，女技师提供色情服务", {"组织卖淫"}),
+])
+def test_everyday_accounts_of_offences(text: str, want: set[str]) -> None:
+    assert want <= _names(text), _names(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我在网贷平台借了三千块，利息太高",
+    "网贷平台打电话说我欠款，是不是诈骗电话",
+    "台风毁坏了树木，损失2万元",
+    "煤矿开采许可证怎么办理",
+    "路口经常发生交通事故，建议装红绿灯",
+    "足浴店技师服务态度很好",
+])
+def test_everyday_words_that_are_no_offence(text: str) -> None:
+    assert not [c for c in offence_mod.OffenceRules().predict([text])[0] if c.score >= 0.6]
+
+
+def test_a_filed_charge_told_keeps_the_platform_to_it() -> None:
+    assert "集资诈骗" not in _names("p2p平台爆雷，出借人上千人，已被以非法吸收公众存款罪立案侦查")
+
+
+def test_victims_seeing_through_a_scheme_do_not_avert_the_loss() -> None:
+    text = "58车贷爆雷，涉众6000人，总待还3.1亿。实控人分化瓦解出借人，被识破后又打电话威胁"
+    scores = offence_mod.OffenceRules().predict_scores([text])[0]
+    assert scores["非法吸收公众存款"] >= 0.6
+
+
+def test_a_gang_beating_that_wounds_is_both_charges() -> None:
+    from clue_miner.extract.components import OffenceCandidate
+
+    table = default_thresholds()
+    graded = Facts(injury="轻伤二级", flags=("殴打", "聚众殴打"))
+    names = {o.name: o.criminal for o in settle_mod.settle_offences(
+        [OffenceCandidate("寻衅滋事", "criminal", 0.9, ())], graded, table)}
+    assert names == {"寻衅滋事": True, "故意伤害": True}
+    names = {o.name: o.criminal for o in settle_mod.settle_offences(
+        [OffenceCandidate("故意伤害", "criminal", 0.9, ())], graded, table)}
+    assert names == {"寻衅滋事": True, "故意伤害": True}
+    # the wound told but not graded: 寻衅滋事 reached, 故意伤害 left open for an appraisal
+    ungraded = Facts(flags=("殴打", "持械殴打"))
+    settled = settle_mod.settle_offences([OffenceCandidate("故意伤害", "criminal", 0.9, ())], ungraded, table)
+    assert settled[0].name == "寻衅滋事" and {o.name: o.criminal for o in settled}["故意伤害"] is None
+    # a plain beating with no such circumstance stays one charge
+    plain = settle_mod.settle_offences([OffenceCandidate("故意伤害", "criminal", 0.9, ())],
+                                       Facts(injury="轻伤一级", flags=("殴打",)), table)
+    assert [o.name for o in plain] == ["故意伤害"]
+
+
+def test_organised_prostitution_also_names_housing_it() -> None:
+    from clue_miner.extract.components import OffenceCandidate
+
+    settled = settle_mod.settle_offences([OffenceCandidate("组织卖淫", "criminal", 0.8, ())], Facts(),
+                                         default_thresholds())
+    assert {o.name for o in settled} == {"组织卖淫", "引诱、容留、介绍卖淫"}

@@ -109,10 +109,46 @@ def settle_offences(
             else:
                 off = Offence(cand.name, "criminal", cand.score, cand.evidence,
                               criminal=True, reasons=verdict.reasons)
-        prev = out.get(off.name)
-        if prev is None or off.score > prev.score:
-            out[off.name] = off if prev is None else replace(off, evidence=off.evidence + prev.evidence)
+        for one in (off, *_concurrent(cand, off, facts, thresholds, province)):
+            prev = out.get(one.name)
+            if prev is None or one.score > prev.score:
+                out[one.name] = one if prev is None else replace(one, evidence=one.evidence + prev.evidence)
     return sorted(out.values(), key=lambda o: -o.score)
+
+
+# A charge named beside another for the same conduct, at this share of its score.
+CONCURRENT_SHARE = 0.9
+# Organising prostitution in a venue is also housing it: reviewers name both (组织卖淫 with
+# 引诱、容留、介绍卖淫), and a supervision clue should let either be checked.
+_HOUSED = {"组织卖淫": "引诱、容留、介绍卖淫"}
+
+
+def _concurrent(cand: OffenceCandidate, off: Offence, facts: Facts, thresholds: Thresholds,
+                province: str | None) -> list[Offence]:
+    """Charges the same conduct also meets (想象竞合), named beside the settled one.
+
+    A beating with 寻衅滋事's circumstances (a gang, a weapon) that also wounds is both 寻衅滋事
+    and 故意伤害: with the wound graded 轻伤 or worse both lines are reached; with the wound told
+    but not graded (头部被砖头砸伤) 故意伤害 stays open, to be checked with an appraisal.
+    """
+    extra: list[Offence] = []
+    if off.name == BEATING_CHARGE and off.criminal is True and cand.name in _BEATINGS:
+        wound = thresholds.assess("故意伤害", facts, province)
+        if wound.criminal is True:
+            extra.append(Offence("故意伤害", "criminal", off.score * CONCURRENT_SHARE, off.evidence,
+                                 criminal=True, reasons=wound.reasons))
+        elif wound.criminal is None and cand.name == "故意伤害":
+            extra.append(Offence("故意伤害", "criminal", cand.score * UNKNOWN_FACTOR, cand.evidence,
+                                 criminal=None, reasons=wound.reasons))
+    elif off.name == "故意伤害" and off.criminal is True:
+        beating = beating_alternative(cand.name, facts, thresholds, province)
+        if beating is not None:
+            extra.append(Offence(BEATING_CHARGE, "criminal", off.score * CONCURRENT_SHARE, off.evidence,
+                                 criminal=True, reasons=beating.reasons))
+    housed = _HOUSED.get(off.name)
+    if housed is not None and off.kind == "criminal" and off.criminal is not False:
+        extra.append(replace(off, name=housed, score=off.score * CONCURRENT_SHARE))
+    return extra
 
 
 # Below this the trained model's civil / civic reading yields to an offence that reaches its line.
