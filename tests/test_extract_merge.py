@@ -14,10 +14,30 @@ def test_merge_identifier_beats_model_span() -> None:
     assert merge_entities([[ident], [model]]) == [ident]
 
 
-def test_merge_longer_person_wins_over_nested_location() -> None:
+def test_merge_person_nests_inside_a_place_or_thing() -> None:
+    loc = _e("LOCATION", 0, 6, source="ner")  # 王某某家中 around 王某某: the owner and the scene both stay
+    per = _e("PERSON", 0, 3)
+    assert merge_entities([[per], [loc]]) == [loc, per]  # outer first at the same start
+    item = _e("ITEM", 10, 18, source="ner")  # 瞿某某黑色小挎包一只
+    owner = _e("PERSON", 10, 13, source="ner")
+    assert merge_entities([[loc, per], [item, owner]]) == [loc, per, item, owner]
+
+
+def test_merge_nesting_is_for_persons_in_places_and_things_only() -> None:
     loc = _e("LOCATION", 0, 6, source="ner")
-    per = _e("PERSON", 0, 2)
-    assert merge_entities([[per], [loc]]) == [loc]
+    assert merge_entities([[_e("LOCATION", 0, 3)], [loc]]) == [loc]  # a place in a place: one
+    assert merge_entities([[_e("ORG", 0, 8, source="ner")], [_e("PERSON", 2, 4)]]) == [_e("ORG", 0, 8, "ner")]
+    across = _e("PERSON", 4, 8)  # a person across the place's edge: one of them
+    assert len(merge_entities([[across], [loc]])) == 1
+    time = _e("TIME", 2, 4)  # a verified time inside a place still beats it
+    assert merge_entities([[time, _e("PERSON", 0, 2)], [loc]]) == [_e("PERSON", 0, 2), time]
+
+
+def test_merge_rule_person_inside_a_model_place_keeps_its_value() -> None:
+    text = "进入被害人印某某家中盗窃"
+    place = _t(text, "LOCATION", "被害人印某某家中", source="ner")
+    rule = _t(text, "PERSON", "印某某", role="victim")
+    assert merge_entities([[rule], [place]]) == [place, rule]
 
 
 def test_merge_keeps_disjoint_in_text_order() -> None:
@@ -91,6 +111,17 @@ def test_merge_rule_name_written_out_keeps_its_span_around_a_shorter_model_name(
     model = _t(text, "PERSON", "张某", source="ner", role="suspect")
     (kept,) = merge_entities([[rule], [model]])
     assert kept.text == "张某某" and kept.attrs["role"] == "suspect"
+
+
+def test_merge_rule_guess_past_a_model_partial_name_takes_the_model_end() -> None:
+    text = "贩卖给吸毒人员蒋某某8粒冰毒"
+    rule = _t(text, "PERSON", "蒋某某8", role="other")
+    model = _t(text, "PERSON", "蒋某某", source="ner", role="victim")
+    (kept,) = merge_entities([[rule], [model]])
+    assert (kept.text, kept.value, kept.source, kept.attrs["role"]) == ("蒋某某", "蒋某某", "rules", "victim")
+    masked = "被告人张某某盗窃"  # a mask past the model's end is no guess: the rule's span stays
+    (kept,) = merge_entities([[_t(masked, "PERSON", "张某某")], [_t(masked, "PERSON", "张某", source="ner")]])
+    assert kept.text == "张某某"
 
 
 def test_merge_rule_name_across_a_model_name_edge_gives_way() -> None:

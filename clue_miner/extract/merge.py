@@ -10,6 +10,12 @@ name's span, as every corpus marks it. On a text the model read as general prose
 ``attrs["prose"]``, removed here) the model alone speaks for names, places and organisations: the
 rules' suffix guesses (金融市场, 高速路) and titled surnames (刘总) follow no news convention.
 
+One character belongs to one entity, except that a person may sit inside a place or a thing
+(:data:`HOSTS`: 王某某 in 王某某家中, 瞿某某 in 瞿某某黑色小挎包一只): the owner is a person of the case
+and the scene or item an entity of its own, so both stay (the CAIL corpora mark both; DESIGN's
+entity contract allows overlaps, as ``doc.spans`` would keep them). Entities come in text order,
+an outer span before the persons inside it.
+
 TIME and MONEY values come from the rules; their spans from the model where it marks them
 (:func:`_model_spans_for_rule_values`): a case narrative's conventions (9时许 or 9时, 现金人民币200元,
 2018年8月份的一天, a range as one span) are the speaking head's, which reads the sentence.
@@ -56,6 +62,9 @@ def _rank(ent: Entity) -> tuple[int, int, int, int]:
 
 
 _NAMED = frozenset({"PERSON", "LOCATION", "ORG"})
+# Places and things that may hold a person's span (王某某家中, 被害人印某某的出租房, 瞿某某黑色小挎包一只):
+# the owner is a person of the case, the place or thing an entity of its own, and both stay, nested.
+HOSTS = frozenset({"LOCATION", "ITEM"})
 _PROSE = "prose"  # the NER's mark on entities of a text it read as general prose (ner_model.PROSE)
 
 
@@ -77,23 +86,38 @@ def _with_role(ent: Entity, models: list[Entity]) -> Entity:
     return replace(ent, attrs={**ent.attrs, "role": role}) if role else ent
 
 
-def _model_names_win(candidates: list[Entity]) -> list[Entity]:
+_MASKED = frozenset("某×*＊○〇Xx")
+
+
+def _guessed_tail(rule: Entity, model: Entity) -> bool:
+    """Whether a rule name runs past a model name of the same start by characters it guessed: a given
+    name or an index after 某 (王某[冰]毒, 蒋某某[8]粒, 陆某某[1]小包), not a mask (张某[某], 李[XX]), which no
+    reader doubts. The model read the sentence, so its end wins there."""
+    tail = rule.text[model.end - rule.start:]
+    return (model.start == rule.start and model.end < rule.end and "某" in model.text
+            and not any(c in _MASKED for c in tail))
+
+
+def _model_names_win(candidates: list[Entity], prose: bool = False) -> list[Entity]:
     """Settle rule PERSON / LOCATION / ORG guesses against a model's PERSON / LOCATION / ORG spans.
 
     * a rule PERSON on exactly a model PERSON's span, or around model persons (吴先生 / 老谭 / 姓何的男子
       around 吴 / 谭 / 何: the construction is the linking form 吴某, a lone surname links to nothing),
-      absorbs them: the rule's value and attrs, the model's role where the rules found none;
+      absorbs them: the rule's value and attrs, the model's role where the rules found none; where
+      the rule only guessed a partial name's end (王某冰毒, 蒋某某8粒), on the model's shorter span;
     * a rule span that the model's named spans cover gives way to them (湖南省长沙市 -> 湖南省 +
       长沙市); characters before the first model span do not count (度深圳市, 案经海口市中级人民法院,
       系台湖镇: a rule name read backwards from its suffix often takes in a word before it);
     * a rule span whose end or middle the model leaves uncovered stays (龙泉驿区大面街道 over the
       model's 龙泉驿区, 海淀区政府 over 海淀区): dropping it would lose the suffix; the usual overlap
-      resolution then keeps the longer span.
+      resolution then keeps the longer span;
+    * a model place around a rule person (王某某家中 around 王某某) is no guess about the person: the
+      person is settled against the model's other spans, and both may stay, nested.
     """
     model = sorted((e for e in candidates if e.source != "rules" and e.label in _NAMED), key=lambda e: e.start)
-    if not model:
-        return candidates
-    prose = any(e.attrs.get(_PROSE) for e in model)
+    if not model:  # on prose the model's silence speaks too: the rules' suffix guesses (走老路) go
+        return [e for e in candidates if e.source != "rules" or e.label not in _NAMED] if prose else candidates
+    prose = prose or any(e.attrs.get(_PROSE) for e in model)
     starts = [e.start for e in model]
     longest = max(e.end - e.start for e in model)
     absorbed: set[int] = set()
@@ -103,7 +127,7 @@ def _model_names_win(candidates: list[Entity]) -> list[Entity]:
             out.append(ent)
             continue
         lo = bisect_left(starts, ent.start - longest)
-        hits = [m for m in model[lo:bisect_left(starts, ent.end)] if m.end > ent.start]
+        hits = [m for m in model[lo:bisect_left(starts, ent.end)] if m.end > ent.start and not _nested(m, ent)]
         if not hits:
             if not prose:
                 out.append(ent)
@@ -113,6 +137,11 @@ def _model_names_win(candidates: list[Entity]) -> list[Entity]:
             if len(hits) == 1 and ent.value != ent.text and (hits[0].start, hits[0].end) != (ent.start, ent.end):
                 m = hits[0]  # 吴先生 / 老王 / 王经理 around the model's 吴 / 王: the name's span, the rule's value
                 kept = replace(kept, start=m.start, end=m.end, text=m.text)
+            elif len(hits) == 1 and _guessed_tail(ent, hits[0]):
+                m = hits[0]  # 王某[冰毒] / 蒋某某[8粒]: the model read where the name ends
+                tail = ent.text[m.end - ent.start:]
+                value = ent.value[: -len(tail)] if isinstance(ent.value, str) and ent.value.endswith(tail) else m.text
+                kept = replace(kept, start=m.start, end=m.end, text=m.text, value=value)
             out.append(kept)
         elif ent.label == "PERSON" and all(m.label == "PERSON" for m in hits) and any(
                 m.start < ent.start or m.end > ent.end for m in hits):
@@ -162,29 +191,46 @@ def _model_spans_for_rule_values(candidates: list[Entity]) -> list[Entity]:
     return [moved.get(id(e), e) for e in candidates if id(e) not in gone]
 
 
-def merge_entities(groups: Iterable[Iterable[Entity]]) -> list[Entity]:
+def _nested(outer: Entity, inner: Entity) -> bool:
+    """Whether ``inner`` is a person strictly inside ``outer``, a place or a thing (:data:`HOSTS`):
+    the owner of a scene or an item (王某某 in 王某某家中) is an entity of its own."""
+    return (inner.label == "PERSON" and outer.label in HOSTS and outer.start <= inner.start
+            and inner.end <= outer.end and (outer.start, outer.end) != (inner.start, inner.end))
+
+
+def merge_entities(groups: Iterable[Iterable[Entity]], prose: bool = False) -> list[Entity]:
     """Greedy overlap resolution by label priority and span length, returned in text order.
 
-    Two entities conflict when their spans overlap. An entity nested inside a kept entity of a
-    different label is dropped too: one character belongs to one entity. Before that, a model's
-    PERSON / LOCATION / ORG span beats the rules' guesses of those kinds that overlap it.
+    Two entities conflict when their spans overlap: one character belongs to one entity, with one
+    exception: a person inside a place or a thing (王某某 in 王某某家中, 瞿某某 in 瞿某某的挎包) stays
+    beside it, nested (:data:`HOSTS`); a consumer that needs flat spans keeps the outer or the inner
+    one. Before that, a model's PERSON / LOCATION / ORG span beats the rules' guesses of those kinds
+    that overlap it; ``prose`` (the NER read the text as general prose, ``NerModel.reads_as_prose``)
+    leaves names, places and organisations to the model alone, even where it found none.
     """
     candidates = _model_spans_for_rule_values([e for group in groups for e in group if e.end > e.start])
-    candidates = _model_names_win(candidates)
+    candidates = _model_names_win(candidates, prose)
     candidates.sort(key=_rank)
-    starts: list[int] = []  # kept spans never overlap, so sorted by start they are sorted by end too
+    starts: list[int] = []  # flat spans never overlap, so sorted by start they are sorted by end too
     ends: list[int] = []
-    kept: list[Entity] = []
+    flat: list[Entity] = []  # in the order of ``starts``
+    hosts: list[Entity] = []  # kept places and things: only persons nested in them may overlap them
     for ent in candidates:
         i = bisect_left(starts, ent.start)
-        if i > 0 and ends[i - 1] > ent.start:
-            continue  # the kept span starting before this one reaches into it
-        if i < len(starts) and starts[i] < ent.end:
-            continue  # a kept span starts inside this one
+        lo = i - 1 if i > 0 and ends[i - 1] > ent.start else i
+        hi = bisect_left(starts, ent.end)
+        if any(not _nested(ent, x) for x in flat[lo:hi]):
+            continue  # a kept span overlaps this one, and is no person inside it
+        if any(h.start < ent.end and ent.start < h.end and not _nested(h, ent) for h in hosts):
+            continue  # inside or across a kept place or thing, and no person in it
+        if ent.label in HOSTS:
+            hosts.append(ent)
+            continue
         starts.insert(i, ent.start)
         ends.insert(i, ent.end)
-        kept.append(ent)
-    kept.sort(key=lambda e: (e.start, e.end))
+        flat.insert(i, ent)
+    kept = flat + hosts
+    kept.sort(key=lambda e: (e.start, -e.end))
     return [_unmarked(e) for e in kept]
 
 

@@ -6,12 +6,13 @@ Daily, CAIL2021 persons, CAIL2021 rest, CAIL2022, CLUENER, Weibo). Each head spe
 native labels; ``config.json`` maps them onto DESIGN's labels. A *profile* says which heads speak:
 
 * ``complaint`` (the default inside ``extract()``): the CAIL2021 person head (suspect / victim),
-  then the CAIL2021, CAIL2022 and news heads; overlaps go to persons, then to the earlier head,
-  then to the longer span; the labels kept are PERSON, LOCATION, ORG, ITEM and QUANTITY, plus the
-  case heads' TIME and MONEY spans (``_SPAN_ONLY``: the merge keeps the rule layer's normalised value
-  on the head's span; identifiers stay with the rules). A text where the
-  drug head is sure of a drug is a drug narrative: that head then speaks before the theft head. A
-  text with no word of a case narrative (``_CASE_CUES``: no crime, police, complaint or court word)
+  then the CAIL2021, CAIL2022 and news heads; overlaps go to the earlier head, then to persons,
+  then to the longer span (a place or item around a person keeps both, nested); the labels kept
+  are PERSON, LOCATION, ORG, ITEM and QUANTITY, plus the case heads' TIME and MONEY spans
+  (``_SPAN_ONLY``: the merge keeps the rule layer's normalised value on the head's span; a MONEY
+  span that reads no amount, a weight the theft head takes for a value, is none; identifiers stay
+  with the rules). A text where the drug head is sure of a drug is a drug narrative: that head then
+  speaks before the theft head. A text with no word of a case narrative (``_CASE_CUES``: no crime, police, complaint or court word)
   is general prose and is read by the news head, its unsure persons confirmed by the CLUENER head
   (the heads' conventions disagree: CAIL marks whole crime scenes, news marks toponyms);
 * one profile per corpus (``news``, ``cail2021``, ``cail2022``, ``cluener``, ``weibo``): that
@@ -72,7 +73,7 @@ _CLAUSE = re.compile(r"[，。；！？,;!?]")
 # (span probability below ``min_prob``) stays only when the CLUENER head marks the same span.
 _CASE_CUES = re.compile(
     r"被告人|被害人|受害人|嫌疑人|公诉|审理|判处|刑事|犯罪|作案|涉案|案发|破案|本案|该案|赃|供述|鉴定|价格认证"
-    r"|盗|窃|偷|抢|骗|毒|殴打|打伤|砍|伤害|杀|强奸|猥亵|赌|传销|集资|敲诈|勒索|威胁|恐吓|逃"
+    r"|盗|窃|(?<!偷)偷(?!偷)|抢|骗|毒|殴打|打伤|砍|伤害|杀|强奸|猥亵|赌|传销|(?<!筹)集资|敲诈|勒索|威胁|恐吓|逃"
     r"|报警|报案|立案|派出所|公安|民警|警察|警方|110"
     r"|投诉|举报|反映|诉求|求助|信访|来电|来信|业主|本人|恳请|请求|维权"
     r"|[\u4e00-\u9fff]某[某甲乙丙丁\d]|[\u4e00-\u9fff][*×Ｘ]{1,3}|价值(?:人民币)?\d"
@@ -85,6 +86,11 @@ _DRUG_HEAD = ("cail2022", "NDR", "cail2021")  # (head, its drug label, the head 
 # 许 in 9时许 and 现金 in 现金人民币200元, CAIL2022 drops 许, both read 2018年8月份的一天 whole). The
 # merge (:mod:`clue_miner.extract.merge`) puts the rule's value on the model's span.
 _SPAN_ONLY = frozenset({"TIME", "MONEY"})
+# A code inside a name, place or organisation span (皖K*****, 渝FDQ**, 62284804785****, A1822371****,
+# 沪HZXXXX): names are written in words, and a plate, card or account number is the rules' to find and
+# verify; the profiles that speak for ``extract()`` drop such spans (the per-corpus views keep them).
+_CODE = re.compile(r"[A-Za-z][*×＊]{2,}|[*×＊]{2,}[A-Za-z]|\d{3,}[*×＊]{2,}|[*×＊]{2,}\d{3,}|[A-WYZ]X{2,}|\d{5,}")
+_NAMED = frozenset({"PERSON", "LOCATION", "ORG"})
 PROSE = "prose"  # attrs mark of a model entity read on general prose (dropped by the merge)
 
 
@@ -301,6 +307,12 @@ class NerModel:
         heads = self.config["heads"]
         return _GENERAL if all(h in heads for h in _GENERAL["heads"]) else None
 
+    def reads_as_prose(self, text: str) -> bool:
+        """Whether :meth:`predict` reads ``text`` as general prose (no word of a case narrative,
+        :data:`_CASE_CUES`): the news head alone speaks for its names, places and organisations, and
+        the pipeline's merge drops the rules' guesses of those even where the head found none."""
+        return self._general_route() is not None and not _CASE_CUES.search(text)
+
     def predict(self, texts: Sequence[str]) -> list[list[Entity]]:
         prof = self.config["profiles"][self.profile]
         heads = list(prof["heads"])
@@ -308,7 +320,7 @@ class NerModel:
         resolve = prof.get("resolve", True)
         st = self._load()
         route = self._general_route()
-        general = [route is not None and not _CASE_CUES.search(t) for t in texts]
+        general = [self.reads_as_prose(t) for t in texts]
         confident: dict[str, frozenset[str]] = {}
         drug, drug_label, _ = _DRUG_HEAD
         if resolve and drug in heads:
@@ -331,12 +343,25 @@ class NerModel:
                     key = lmap.get(lab)
                     if _CLAUSE.search(text, s, e):
                         continue  # gold spans almost never cross a clause mark; these are run-ons
+                    if key == "MONEY" and keep and not _reads_amount(text[s:e]):
+                        continue  # a weight the theft head reads as a value (3.68克): no amount to carry
+                    if keep and key and key.partition(":")[0] in _NAMED and _CODE.search(text, s, e):
+                        continue  # a plate or a number (皖K*****, 62284804785****): the rules' to verify
                     if key and (not keep or key.partition(":")[0] in keep or key in _SPAN_ONLY):
                         cands.append((s, e, order.index(name), key))
             if resolve:
                 cands = _resolve(cands)
             results.append(_entities(text, cands))
         return results
+
+
+def _reads_amount(span: str) -> bool:
+    """Whether a MONEY span holds an amount of money: the profile keeps a head's MONEY span only to
+    carry the rules' value, and a span without one (净重3.68克, 五十克) would only hide the drug head's
+    QUANTITY under it."""
+    from clue_miner.text.money import find_money, parse_money
+
+    return bool(find_money(span)) or parse_money(span) is not None
 
 
 def _prose_candidates(text: str, per_head: dict[str, list[tuple[int, int, str]]], probs: dict[str, list[float]],
@@ -352,6 +377,8 @@ def _prose_candidates(text: str, per_head: dict[str, list[tuple[int, int, str]]]
         key = lmap.get(lab)
         if not key or (keep and key.partition(":")[0] not in keep) or _CLAUSE.search(text, s, e):
             continue
+        if keep and key.partition(":")[0] in _NAMED and _CODE.search(text, s, e):
+            continue  # a plate or a number, not a name
         if key == "PERSON" and prob < route["min_prob"] and (s, e) not in confirmed:
             continue  # an unsure name the other prose head does not see
         cands.append((s, e, 0, key))
@@ -380,14 +407,28 @@ def _blas() -> Any:
     return ThreadpoolController()
 
 
+# Labels whose span may hold a person's (a place or a thing told by its owner: 王某某家中, 被害人印某某的
+# 出租房, 瞿某某黑色小挎包一只): the owner is a person of the case and the place or thing is an entity of
+# its own, so both stay, nested (the CAIL corpora mark both). Any other overlap keeps one entity.
+HOSTS = frozenset({"LOCATION", "ITEM"})
+
+
+def _nests(outer: tuple[int, int, int, str], inner: tuple[int, int, int, str]) -> bool:
+    """Whether ``inner`` is a person strictly inside ``outer``, a place or a thing (:data:`HOSTS`)."""
+    return (inner[3].startswith("PERSON") and outer[3].partition(":")[0] in HOSTS
+            and outer[0] <= inner[0] and inner[1] <= outer[1] and (outer[0], outer[1]) != (inner[0], inner[1]))
+
+
 def _resolve(cands: list[tuple[int, int, int, str]]) -> list[tuple[int, int, int, str]]:
-    """Persons first, then earlier heads, then longer spans; a PERSON kept inherits an overlapping
-    head's role. A place or item that would swallow a person is dropped (``张某某家中``), so the
-    pipeline's merge (longer span wins) never loses a person to it."""
+    """Earlier heads first, within a head persons first, then longer spans; a PERSON kept inherits an
+    overlapping head's role. A place or item around a person (``张某某家中``) stays beside it, nested,
+    so the pipeline's merge never loses a person to it; any other overlap keeps one span: a later
+    head's guess never cuts an earlier head's span (the news head's 克海 across the drug head's 0.18克
+    海洛因)."""
     roles = [(s, e, k) for s, e, _, k in cands if k.startswith("PERSON:")]
     kept: list[tuple[int, int, int, str]] = []
-    for c in sorted(cands, key=lambda c: (not c[3].startswith("PERSON"), c[2], -(c[1] - c[0]), c[0])):
-        if any(c[0] < e and s < c[1] for s, e, _, _ in kept):
+    for c in sorted(cands, key=lambda c: (c[2], not c[3].startswith("PERSON"), -(c[1] - c[0]), c[0])):
+        if any(c[0] < k[1] and k[0] < c[1] and not _nests(c, k) and not _nests(k, c) for k in kept):
             continue
         if c[3] == "PERSON":
             role = next((k for s, e, k in roles if s < c[1] and c[0] < e), None)

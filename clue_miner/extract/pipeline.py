@@ -116,7 +116,7 @@ class Pipeline:
         ntexts = [n.text for n in norms]
         rule_ents = [self._rules(nt, RuleContext(received_at=a)) for nt, a in zip(ntexts, anchors, strict=True)]
         model_ents = self.ner.predict(ntexts) if self.ner is not None else [[] for _ in ntexts]
-        merged = [merge_entities((r, m)) for r, m in zip(rule_ents, model_ents, strict=True)]
+        merged = [merge_entities((r, m), prose=p) for r, m, p in zip(rule_ents, model_ents, self._prose(ntexts), strict=True)]
         facts = [build_facts(nt, ents, a) for nt, ents, a in zip(ntexts, merged, anchors, strict=True)]
         assert self.offence is not None and self.category is not None
         candidates = self.offence.predict(ntexts)
@@ -155,6 +155,12 @@ class Pipeline:
             offences = settle_offences(cands, facts, self.thresholds, self.province)
             out[i].append((s, e, ents, [_shift_offence(o, s) for o in offences], _shift_facts(facts, s)))
         return out
+
+    def _prose(self, texts: Sequence[str]) -> list[bool]:
+        """Per text, whether the NER reads it as general prose (then it alone speaks for names,
+        places and organisations, even where it found none); False without a NER that tells."""
+        reads = getattr(self.ner, "reads_as_prose", None)
+        return [bool(reads(t)) if reads is not None else False for t in texts]
 
     def _rules(self, text: str, ctx: RuleContext) -> list[Entity]:
         found: list[Entity] = []

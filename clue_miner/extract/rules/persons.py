@@ -49,7 +49,8 @@ _FULL_WIDTH = re.compile("[\uff01-\uff5e]")
 _CLAUSE_START = frozenset("，,。；;：:、\n）)”")
 _SENT_BREAK = re.compile(r"[。！？!?；;\n]")
 _CLAUSE_BREAK = re.compile(r"[。！？!?；;，,\n]")
-_IDX = r"\d(?![\d元个万千百件台部只辆次块米吨斤克%.])"  # 王某1, not 王某某50元
+# 王某1, not 王某某50元 / 蒋某某8粒 / 陆某某1小包: a digit before a measure word counts things
+_IDX = r"\d(?![\d元个万千百件台部只辆次块米吨斤克%.粒颗包袋支瓶条盒箱张把根双套枚名人天年小大余多gGkK])"
 _PARTIAL_TAIL = re.compile(
     r"\d{1,2}某(?:某|[" + _ORDINALS + r"])?|某某某?(?:" + _IDX + r")?|某[" + _ORDINALS + r"](?:" + _IDX + r")?"
     r"|某" + _IDX + r"|某|[×*＊○〇]{1,3}(?:" + _IDX + r")?|[Xx]{1,3}(?:" + _IDX + r")?(?![A-Za-z])"
@@ -176,8 +177,8 @@ def _partial_at(lex: _Lexicon, t: str, i: int, sur: str, cued: bool) -> _Mention
         sur in _PLACEISH or (tail[0] != "某" and i > 0 and (t[i - 1] in _MASKS + "." or t[i - 1].isdigit()))
     ):
         return None  # **镇**宿舍, 区**, A3区某, 29.94平×2291: places and arithmetic, not names
-    if not cued and (tail == "某" or tail[0] in _MASKS) and _glued(lex, t, i):
-        return None  # 微信***
+    if not cued and (tail == "某" or tail[0] in _MASKS or sur not in lex.tier1) and _glued(lex, t, i):
+        return None  # 微信***, 途经过某某公路 (a rare surname glued to a word before it)
     if tail == "某" or (tail[-1] == "某" and tail[0].isdigit()):
         nxt, after = t[end : end + 1], t[end + 1 : end + 2]
         kid = t[end + 1 : end + 3] in _KID_AFTER or (after != "" and after in "妈爸")
@@ -208,8 +209,9 @@ def _full_at(lex: _Lexicon, t: str, i: int, sur: str, strong: bool) -> _Mention 
     c2 = t[end : end + 1]
     if c2 and _is_cjk(c2) and c2 not in _STOP and c2 in lex.given and lex.words.get(c1 + c2, 0) < (1000 if strong else 50):
         end += 1  # 张三明知: 三明 is a word, the name is 张三
-    if lex.words.get(t[i : i + 2], 0) >= (300 if strong else 50) or lex.words.get(t[j : j + 2], 0) >= 2000:
-        return None  # 业主权益, 受害人解决, 居民安全: words, not names
+    limit = (300 if strong else 50) if sur in lex.tier1 else 100  # a rare surname reads as a word sooner
+    if lex.words.get(t[i : i + 2], 0) >= limit or lex.words.get(t[j : j + 2], 0) >= 2000:
+        return None  # 业主权益, 受害人解决, 居民安全, 民警查获: words, not names
     after = t[end : end + 1]
     if after and not after.isdigit() and after not in _BOUNDARY_AFTER:
         if not strong or (_is_cjk(after) and after not in _STOP and after not in _AFTER_NAME):
