@@ -175,3 +175,13 @@ def test_organised_prostitution_also_names_housing_it() -> None:
     settled = settle_mod.settle_offences([OffenceCandidate("组织卖淫", "criminal", 0.8, ())], Facts(),
                                          default_thresholds())
     assert {o.name for o in settled} == {"组织卖淫", "引诱、容留、介绍卖淫"}
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("我们去省政府递交联名信被特警阻在门外，之后又被市公安局拘留10日", None),
+    ("受害者去分局递交诉求，其中一人被拘留5天。", None),
+    ("我报警后，对方只被罚款500元了事", "penalised"),
+    ("我被打伤后，打人者只被拘留了5天", "penalised"),
+])
+def test_a_penalty_on_the_petitioners_is_no_penalty_instead_of_filing(text: str, status: str | None) -> None:
+    assert _facts(text).stated_status == status

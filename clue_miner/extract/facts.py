@@ -116,6 +116,26 @@ _ASKED = re.compile(r"(?:要求|请求|恳请|督促|希望|申请|请|应当|�
 _ASKED_SENTENCE = re.compile(r"(?:^|[。；！？\n、])[一二三四五六七八九十0-9]*[、.．]?\s*(?:请求?|恳请|要求|强烈要求|希望|建议|督促|申请)[^。；！？\n]*$")
 
 
+# Those who complained (we, the victims, protesters) as the ones detained or fined: 我们去省政府
+# 递交联名信…之后又被公安局拘留10日 is the police acting against the petitioners, not a penalty
+# given to the suspect instead of a filing.
+_COMPLAINANTS = re.compile(r"我们|我|俺|咱们|受害人|受害者|投资人|出借人|维权|诉求|上访|信访|递交|请愿")
+_OTHER_SUBJECT = re.compile(r"对方|他|她|嫌疑人|该|老板|公司|医院|企业|此人|这人|打人者|肇事|骗子|小偷|犯罪")
+
+
+def _penalty_on_complainants(text: str, m: re.Match[str]) -> bool:
+    """The penalty falls on the writer's side: a complainant word before it in the window, then
+    被 with no other party named in between."""
+    before = text[max(0, m.start() - 80):m.start()]
+    last = None
+    for last in _COMPLAINANTS.finditer(before):  # noqa: B007 - keep the nearest one
+        pass
+    if last is None:
+        return False
+    gap = before[last.end():] + m.group(0)
+    return "被" in gap and not _OTHER_SUBJECT.search(gap)
+
+
 def _filed_told(text: str) -> bool:
     """A filing the writer reports as done (not one they ask for: 恳请督促公安机关依法立案侦查)."""
     return any(
@@ -282,7 +302,8 @@ def build_facts(text: str, entities: Sequence[Entity], received_at: datetime | N
 
     stated: str | None = None
     for status, pattern in _STATUS_PATTERNS:
-        m = pattern.search(text)
+        found = pattern.finditer(text)
+        m = next((x for x in found if not (status == "penalised" and _penalty_on_complainants(text, x))), None)
         if m:
             stated = status
             if status != "reported":
