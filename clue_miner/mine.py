@@ -128,7 +128,7 @@ def mine(
     seconds["link"] = time.perf_counter() - tick
 
     tick = time.perf_counter()
-    wanted = {m.case_id for ms in by_complaint.values() for m in ms[:1]}
+    wanted = {m.case_id for ms in by_complaint.values() for m in ms}  # each incident's best among them
     cases_by_id = _case_rows(case_table.frame, wanted)
     settings = ClueSettings(as_of=as_of, stall_days=stall_days)
     clues = find_clues(rows, extractions, by_complaint, cases_by_id, table, settings, province)
@@ -173,12 +173,12 @@ def mine(
 
 
 def _link(rows, extractions, frame, workers: int, threshold: float | None) -> list[Match]:  # noqa: ANN001
-    from clue_miner.link import LinkSettings, link
+    from clue_miner.link import LinkSettings, link_by_incident
 
     settings = LinkSettings(threads=workers)
     if threshold is not None:
         settings.threshold = threshold
-    return link(rows, extractions, frame, settings=settings, summary_extractor=_summary_extractor)
+    return link_by_incident(rows, extractions, frame, settings=settings, summary_extractor=_summary_extractor)
 
 
 def _case_rows(frame, wanted: set[str]) -> dict[str, dict[str, Any]]:  # noqa: ANN001

@@ -276,14 +276,20 @@ class Match:
     case_id: str
     score: float
     comparisons: dict[str, str] = field(default_factory=dict)  # field -> level, e.g. phone: exact
+    # For a complaint whose incidents are linked on their own: the index (into its extraction's
+    # ``incidents``) of the incident this case is about; None for a complaint linked as a whole.
+    incident: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "complaint_id": self.complaint_id,
             "case_id": self.case_id,
             "score": round(float(self.score), 4),
             "comparisons": dict(self.comparisons),
         }
+        if self.incident is not None:
+            out["incident"] = self.incident
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,7 +320,8 @@ class Clue:
     offence: str | None
     reasons: tuple[str, ...]
     evidence: tuple[ClueEvidence, ...]
-    # (complaint id, index into that complaint's ``incidents``) for complaints that tell several
+    # (complaint id, index into that complaint's ``incidents``) for complaints that tell several,
+    # the incident the clue rests on most firmly first
     incidents: tuple[tuple[str, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
@@ -329,7 +336,12 @@ class Clue:
             "evidence": [e.to_dict() for e in self.evidence],
         }
         if self.incidents:
-            out["incidents"] = dict(self.incidents)
+            named: dict[str, list[int]] = {}
+            for cid, index in self.incidents:
+                named.setdefault(cid, []).append(index)
+            out["incidents"] = {cid: indices[0] for cid, indices in named.items()}
             if len(self.complaint_ids) == 1:
                 out["incident"] = self.incidents[0][1]
+            if any(len(indices) > 1 for indices in named.values()):  # several incidents of one complaint
+                out["incident_lists"] = named
         return out

@@ -1,4 +1,11 @@
-"""From extractions, matches and case records to grouped, scored, explained clues."""
+"""From extractions, matches and case records to grouped, scored, explained clues.
+
+A complaint is judged as a whole, unless it tells several incidents that are linked on their own
+(``link.incidents``: two or more incidents that tell an offence, and matches that name them, or no
+match at all): then each of its incidents is judged on its own, on its own extraction
+(``unit_extraction``) and its own best match, and its clue names it. A letter about a fraud the
+police filed and an assault nobody did gives an UNFILED clue about the assault.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +19,7 @@ from clue_miner.clues.assess import CrimeView, criminal_name, family, view_crime
 from clue_miner.clues.decide import ClueSettings, Decision, decide
 from clue_miner.clues.grouping import UnionFind, suspect_keys
 from clue_miner.knowledge.thresholds import Thresholds, province_of
+from clue_miner.link.incidents import IncidentUnit, incident_units, unit_extraction
 from clue_miner.types import Clue, ClueEvidence, Complaint, Extraction, Match
 
 MAX_EVIDENCE_PER_COMPLAINT = 12
@@ -27,6 +35,7 @@ class _Item:
     match: Match | None
     view: CrimeView
     decision: Decision | None = None
+    incident: int | None = None  # the incident judged on its own (None: the whole complaint)
 
 
 def find_clues(
@@ -47,10 +56,15 @@ def find_clues(
     items: list[_Item] = []
     for comp, ext in zip(complaints, extractions, strict=True):
         ms = matches.get(comp.id) or ()
-        best = ms[0] if ms else None
-        case = cases.get(best.case_id) if best is not None else None
-        prov = province or province_of(comp.region) or province_of(case.get("region") if case else None)
-        items.append(_Item(comp, ext, case, best, view_crime(ext, case, thresholds, prov)))
+        units = _judged_units(ext, ms)
+        if not units:
+            items.append(_item(comp, ext, ms[0] if ms else None, cases, thresholds, province))
+            continue
+        for unit in units:
+            best = next((m for m in ms if m.incident == unit.index), None)
+            item = _item(comp, unit_extraction(ext, unit), best, cases, thresholds, province)
+            item.incident = unit.index
+            items.append(item)
 
     _aggregate_unfiled(items, thresholds, province)
     for it in items:
@@ -59,6 +73,25 @@ def find_clues(
             it.match.score if it.match is not None else 1.0, settings,
         )
     return _group([it for it in items if it.decision is not None])
+
+
+def _judged_units(ext: Extraction, matches: Sequence[Match]) -> tuple[IncidentUnit, ...]:
+    """The units to judge one by one: those of a several-incident complaint whose link is by
+    incident (some match names one) or that has no match; () to judge the complaint as a whole:
+    one incident, or matches that name no incident (a caller that linked complaints whole, or a
+    case that ``link.incidents.assign`` found about none of the incidents alone: the whole
+    complaint is then what it is about, as before incidents were judged)."""
+    units = incident_units(ext)
+    if units and (not matches or any(m.incident is not None for m in matches)):
+        return units
+    return ()
+
+
+def _item(comp: Complaint, ext: Extraction, best: Match | None, cases: Mapping[str, Mapping[str, Any]],
+          thresholds: Thresholds, province: str | None) -> _Item:
+    case = cases.get(best.case_id) if best is not None else None
+    prov = province or province_of(comp.region) or province_of(case.get("region") if case else None)
+    return _Item(comp, ext, case, best, view_crime(ext, case, thresholds, prov))
 
 
 def _aggregate_unfiled(items: list[_Item], thresholds: Thresholds, province: str | None) -> None:
@@ -136,13 +169,17 @@ def _make_clue(members: list[_Item]) -> Clue:
     score = max(d.score for d in decisions)
     if len(complaint_ids) > 1:
         score = min(1.0, score + 0.05 * (len(complaint_ids) - 1))
-    digest = hashlib.sha1("|".join((clue_type,) + complaint_ids).encode()).hexdigest()[:12]
+    # incidents judged on their own are part of the key: one letter may give two clues of a type
+    judged = sorted(f"{m.complaint.id}#{m.incident}" for m in members if m.incident is not None)
+    digest = hashlib.sha1("|".join((clue_type,) + complaint_ids + tuple(judged)).encode()).hexdigest()[:12]
     evidence: list[ClueEvidence] = []
-    incidents: list[tuple[str, int]] = []
     for m in members:
         evidence.extend(_evidence(m))
+    incidents: list[tuple[str, int]] = []
+    # the incident a clue rests on most firmly first: it is the one the clue names per complaint
+    for m in sorted(members, key=lambda m: -(m.decision.score if m.decision is not None else 0.0)):
         index = _incident_of(m)
-        if index is not None:
+        if index is not None and (m.complaint.id, index) not in incidents:
             incidents.append((m.complaint.id, index))
     return Clue(
         clue_id=f"{clue_type}-{digest}",
@@ -153,13 +190,15 @@ def _make_clue(members: list[_Item]) -> Clue:
         offence=offence,
         reasons=tuple(reasons[:MAX_REASONS]),
         evidence=tuple(evidence),
-        incidents=tuple(sorted(set(incidents))),
+        incidents=tuple(incidents),
     )
 
 
 def _incident_of(it: _Item) -> int | None:
     """The incident of a several-incident complaint that the clue rests on: the one whose own
     offences hold the clue's offence most firmly, else the one holding its first evidence span."""
+    if it.incident is not None:
+        return it.incident
     incidents = it.ext.incidents
     if not incidents or it.decision is None:
         return None

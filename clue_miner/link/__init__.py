@@ -3,6 +3,7 @@ SQL (splink's design), run by DuckDB.
 
     from clue_miner.link import link, link_frames, LinkSettings
     matches = link(complaints, extractions, cases_frame)            # list[Match]
+    matches = link_by_incident(complaints, extractions, cases_frame)  # … incidents linked on their own
     result = link_frames(complaints, extractions, cases_frame)      # LinkResult(matches, stats)
 """
 
@@ -12,6 +13,7 @@ from clue_miner.link.blocking import BlockingRule, default_blocking_rules
 from clue_miner.link.case_features import case_tables
 from clue_miner.link.comparisons import Comparison, ComparisonLevel, default_comparisons
 from clue_miner.link.features import SideTables, complaint_tables
+from clue_miner.link.incidents import IncidentUnit, incident_units, link_by_incident, unit_extraction
 from clue_miner.link.linker import (
     LinkResult,
     estimate_m_tables,
@@ -30,6 +32,7 @@ __all__ = [
     "BlockingRule",
     "Comparison",
     "ComparisonLevel",
+    "IncidentUnit",
     "LinkResult",
     "LinkSQL",
     "LinkSettings",
@@ -42,8 +45,11 @@ __all__ = [
     "estimate_m_tables",
     "estimate_u",
     "estimate_u_tables",
+    "incident_units",
     "link",
+    "link_by_incident",
     "link_frames",
     "link_tables",
     "regex_summary_extractor",
+    "unit_extraction",
 ]

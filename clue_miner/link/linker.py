@@ -57,23 +57,26 @@ def specs(settings: LinkSettings,
     return rules, comps
 
 
-def text_index(complaints: SideTables, cases: SideTables, settings: LinkSettings) -> TextIndex | None:
-    """The text similarity index of both sides (None when switched off or a side has no text)."""
+def text_index(complaints: SideTables, cases: SideTables, settings: LinkSettings,
+               background: Sequence[str | None] = ()) -> TextIndex | None:
+    """The text similarity index of both sides (None when switched off or a side has no text);
+    ``background``: complaint texts that count in the term statistics only (``fit_text_index``)."""
     if not settings.text_similarity:
         return None
     c_texts, k_texts = complaints.texts(), cases.texts()
     if c_texts is None or k_texts is None:
         return None
     try:
-        return fit_text_index(c_texts, k_texts, max_df=settings.text_max_df)
+        return fit_text_index(c_texts, k_texts, max_df=settings.text_max_df, background=background)
     except ImportError as err:  # scikit-learn / scipy missing: link without text evidence
         logger.warning("text similarity off: %s", err)
         return None
 
 
-def text_scorer(complaints: SideTables, cases: SideTables, settings: LinkSettings) -> TextScorer | None:
+def text_scorer(complaints: SideTables, cases: SideTables, settings: LinkSettings,
+                background: Sequence[str | None] = ()) -> TextScorer | None:
     """The text index and each complaint's nearest cases (None without text evidence)."""
-    index = text_index(complaints, cases, settings)
+    index = text_index(complaints, cases, settings, background)
     if index is None:
         return None
     return TextScorer(index, index.neighbours(settings.text_top_k, settings.text_floor))
@@ -97,8 +100,10 @@ def _empty_stats(n_c: int, n_k: int) -> dict[str, Any]:
             "matches": 0, "complaints_matched": 0, "seconds": {}}
 
 
-def link_tables(complaints: SideTables, cases: SideTables, settings: LinkSettings | None = None) -> LinkResult:
-    """Link prepared feature tables (see ``features``); the lower-level entry point."""
+def link_tables(complaints: SideTables, cases: SideTables, settings: LinkSettings | None = None,
+                text_background: Sequence[str | None] = ()) -> LinkResult:
+    """Link prepared feature tables (see ``features``); the lower-level entry point.
+    ``text_background``: complaint texts that weigh the text evidence's terms but are not linked."""
     from clue_miner.link.duckdb_backend import DuckDBBackend
 
     settings = settings or LinkSettings()
@@ -112,7 +117,7 @@ def link_tables(complaints: SideTables, cases: SideTables, settings: LinkSetting
                           max_matches=settings.max_matches_per_complaint, margin_bits=settings.margin_bits,
                           max_block_size=settings.max_block_size)
     t0 = time.perf_counter()
-    scorer = text_scorer(complaints, cases, settings)
+    scorer = text_scorer(complaints, cases, settings, text_background)
     t1 = time.perf_counter()
     with DuckDBBackend(settings.threads, settings.memory_limit) as backend:
         backend.load(complaints, cases)

@@ -164,11 +164,13 @@ class TextScorer:
 
 def fit_text_index(complaint_texts: Sequence[str | None], case_texts: Sequence[str | None], *,
                    ngram_range: tuple[int, int] = (2, 3), max_df: float = 0.02,
-                   min_max_df: int = 50) -> TextIndex | None:
+                   min_max_df: int = 50, background: Sequence[str | None] = ()) -> TextIndex | None:
     """Fit the vectoriser on both sides and return their rows, or None when no term is shared.
 
     ``max_df``: fraction of all records above which a term is dropped; never below
-    ``min_max_df`` records (in small tables a fraction would drop everything).
+    ``min_max_df`` records (in small tables a fraction would drop everything). ``background``:
+    more complaint texts that count in the term statistics but get no row (a pass over a few
+    records, the incidents of several-incident letters, weighs terms as the whole archive does).
     """
     import numpy as np
     import scipy.sparse as sp
@@ -177,7 +179,7 @@ def fit_text_index(complaint_texts: Sequence[str | None], case_texts: Sequence[s
     n_c, n_k = len(complaint_texts), len(case_texts)
     if n_c == 0 or n_k == 0:
         return None
-    n = n_c + n_k
+    n = n_c + n_k + len(background)
     cap = max(int(max_df * n), min_max_df)
     # hashed n-gram counts (no vocabulary held in memory); rows are canonical (summed duplicates)
     hasher = HashingVectorizer(analyzer="char", ngram_range=ngram_range, preprocessor=_preprocess,
@@ -188,6 +190,9 @@ def fit_text_index(complaint_texts: Sequence[str | None], case_texts: Sequence[s
             block = hasher.transform([t or "" for t in side[lo:lo + 20_000]])
             df += np.bincount(block.indices, minlength=HASH_FEATURES).astype(np.int32)
             blocks.append(block)
+    for lo in range(0, len(background), 20_000):  # counted, not kept
+        block = hasher.transform([t or "" for t in background[lo:lo + 20_000]])
+        df_c += np.bincount(block.indices, minlength=HASH_FEATURES).astype(np.int32)
     df = df_c + df_k
     # terms of two records or more, at most ``cap``, found on both sides
     shared = np.flatnonzero((df <= cap) & (df_c > 0) & (df_k > 0))
