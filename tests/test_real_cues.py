@@ -185,3 +185,36 @@ def test_organised_prostitution_also_names_housing_it() -> None:
 ])
 def test_a_penalty_on_the_petitioners_is_no_penalty_instead_of_filing(text: str, status: str | None) -> None:
     assert _facts(text).stated_status == status
+
+
+def test_a_hit_and_run_that_gravely_hurts_is_a_crime() -> None:
+    text = "被一辆越野车撞倒，司机下车看了一眼就开车跑了。母亲颅脑受伤，鉴定为重伤二级，交警认定对方负全责"
+    from clue_miner import extract
+
+    ext = extract(text)
+    assert "重伤逃逸" in ext.facts.flags
+    verdict = default_thresholds().assess("交通肇事", ext.facts)
+    assert verdict.criminal is True
+    assert "重伤逃逸" not in extract("被车撞倒，司机下车看了一眼就开车跑了，腿上擦破点皮").facts.flags
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("我在店里遭偷了两台笔记本电脑，一万二，三月份就报了警", 12000.0),
+    ("手机被偷了，值一万二", 12000.0),
+])
+def test_an_amount_told_as_a_clause_of_its_own(text: str, value: float) -> None:
+    from clue_miner import extract
+
+    assert [e.value for e in extract(text).entities if e.label == "MONEY"] == [value]
+
+
+@pytest.mark.parametrize("text", ["我们小区有三千五，很多人", "今年种了两万八，收成不好"])
+def test_a_bare_number_without_money_around_is_no_amount(text: str) -> None:
+    from clue_miner import extract
+
+    assert not [e for e in extract(text).entities if e.label == "MONEY"]
+
+
+def test_records_counted_by_their_sale() -> None:
+    assert _facts("长期导出快递面单信息，去年到现在卖了四万多条，赚了两万多").records == 40000
+    assert _facts("他卖了两条烟").records is None

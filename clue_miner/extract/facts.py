@@ -55,6 +55,10 @@ _FLAG_PATTERNS: dict[str, re.Pattern[str]] = {
         r"|颗粒无收|(?:饮用水|井水|水源|自来水源)[^，。；]{0,8}?(?:严重)?(?:受到)?(?:污染|不能(?:再)?(?:饮用|喝|用)))"),
     "超标三倍": re.compile(r"超(?:过)?(?:国家|排放|地方)?标(?:准)?(?:[3-9]|[1-9][0-9]+|[三四五六七八九]|[一二三四五六七八九]?十[一二三四五六七八九]?|几十|数十|上百)(?:多)?倍"),
 }
+# a driver who hit someone and fled (肇事逃逸, 撞了人就跑, 司机下车看了一眼就开车跑了)
+_HIT_AND_RUN = re.compile(
+    r"(?:肇事|驾车|驾驶|开车)?逃逸|逃离(?:事故)?现场|(?:撞|碾|刮)(?:倒|伤|了)?(?:人|我|他|她)?[^。；]{0,24}?(?:开车|驾车|驾驶)?(?:跑了|逃跑|逃走|溜了|扬长而去)"
+    r"|(?:开车|驾车)(?:跑了|逃跑|逃走|溜了|离开|扬长而去)")
 _TIMES_WORD = re.compile(r"多次|屡次|好几次|数次|反复|经常|三番五次|一而再")
 _TIMES_NUM = re.compile(r"(?:先后|前后|共|累计|总共|已经|已)?([0-9]{1,3}|[一二两三四五六七八九十]{1,3})次")
 _BAC = re.compile(
@@ -76,6 +80,10 @@ _PEOPLE_NAMED = re.compile(
 # 四万多条客户姓名电话, 几十万条公民信息: records of personal information (侵犯公民个人信息)
 _RECORDS = re.compile(r"((?:[0-9]+(?:\.[0-9]+)?|[一二两三四五六七八九十百千万几数上]+)(?:多|余)?万?)条"
                       r"[^，。；]{0,12}?(?:信息|数据|资料|记录|电话|手机号|号码)")
+# records counted by what was done with them, the kind told elsewhere (导出面单信息…卖了四万多条)
+_RECORDS_TRADED = re.compile(r"(?:卖|出售|贩卖|售卖|倒卖|导出|泄露|提供|买)(?:了|出|给)?[^，。；0-9一二两三四五六七八九十百千万几数上]{0,6}?"
+                             r"((?:[0-9]+(?:\.[0-9]+)?|[一二两三四五六七八九十百千万几数上]+)(?:多|余)?万?)(?:多|余)?条")
+_RECORD_KIND = re.compile(r"信息|数据|资料|面单|记录|号码|手机号")
 _VAGUE_COUNT = {"上百": 100, "上千": 1000, "上万": 10000, "数百": 300, "数千": 3000, "几百": 300, "几千": 3000}
 _TOTAL_CUE = re.compile(r"(?:共计|合计|总共|累计|一共|总计|共|总额|总金额|总计金额|损失)(?:被骗|损失|转账|转了|被盗)?(?:人民币|金额)?(?:达|为|约)?$")
 _PENALTY_CUE = re.compile(r"(?:罚款|罚了|罚金|处罚|奖励|悬赏|赔偿了|退还了?|退了)(?:人民币)?$")
@@ -252,6 +260,11 @@ def build_facts(text: str, entities: Sequence[Entity], received_at: datetime | N
         if injury is not None:
             flags.append(PRESUMED_INJURY)
             evidence.extend(Evidence("INJURY", e.text, e.start, e.end) for e in described)
+    if injury is not None and injury.startswith("重伤"):
+        m = _HIT_AND_RUN.search(text)
+        if m:  # 交通肇事: 重伤 with full or main liability and flight from the scene (2000 解释 art. 2(2)(6))
+            flags.append("重伤逃逸")
+            evidence.append(Evidence("FLAG", m.group(0), m.start(), m.end()))
     if injury == "轻微伤":
         hurt = [_small_number(m.group(1)) for m in _INJURED_COUNT.finditer(text)]
         if any(n is not None and n >= 2 for n in hurt):
@@ -295,7 +308,8 @@ def build_facts(text: str, entities: Sequence[Entity], received_at: datetime | N
             people = max(people or 0, n)
 
     records: int | None = None
-    for m in _RECORDS.finditer(text):
+    traded = _RECORDS_TRADED.finditer(text) if _RECORD_KIND.search(text) else ()
+    for m in (*_RECORDS.finditer(text), *traded):
         n = parse_number(m.group(1).replace("多", "").replace("余", ""))
         if n is not None and n.value >= 1:
             records = max(records or 0, int(n.value))

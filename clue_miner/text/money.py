@@ -83,7 +83,7 @@ _CTX_BEFORE = re.compile(
     r"(?:资|现|租|押|定|订|奖|罚|基|本|佣|礼|薪|筹|约|购|积|黑|赃)金|"
     r"资(?![料格质历源])|交了|交纳|交付|交给|上交|要交|交的|转账|转给|转了|转入|花了|花费|花掉|"
     r"收了|收取|收到|给了|余额|充值|补贴|补偿|成本|预算|拨款|红包|报销|投入|利润|收入|盈利|获利|"
-    r"标的|损失|索要|勒索|偷了|盗走|抢走|抢了|卷走|套现|提现|还了|还款|还钱|放款|开价|要价|"
+    r"标的|损失|索要|勒索|偷了|盗走|抢走|抢了|卷走|套现|提现|还了|还款|还钱|放款|开价|要价|值(?![班守勤日])|"
     r"投了|投进|放进去|砸进去|砸了|充了|打了|被套|套进去|一共|总共|合计|共计|前后"
 )
 # A money word right after the number (5万多的砍头息, 2000多万的工程款, 9万现金).
@@ -146,10 +146,24 @@ def _unit_value(core: str, unit: str, value: float, has_range: bool) -> float | 
     return value * scale + int(unit[1]) * scale // 10
 
 
+_SENTENCE_END = re.compile(r"[。！？；;!?\n]")
+
+
 def _money_context(text: str, start: int, end: int) -> bool:
-    if _CTX_BEFORE.search(_clause_before(text, start)):
+    before = _clause_before(text, start)
+    if _CTX_BEFORE.search(before):
         return True
-    return _CTX_AFTER.search(_clause_after(text, end)) is not None
+    if _CTX_AFTER.search(_clause_after(text, end)) is not None:
+        return True
+    if not before.strip() and not _clause_after(text, end).strip():
+        # the number is a clause of its own, the worth of what the clause before tells of
+        # (遭偷了两台笔记本电脑，一万二，三月份就报了警)
+        window = text[max(0, start - 24):start]
+        cut = None
+        for cut in _SENTENCE_END.finditer(window):  # noqa: B007 - keep the last sentence end
+            pass
+        return _CTX_BEFORE.search(window if cut is None else window[cut.end():]) is not None
+    return False
 
 
 def _core_value(m: re.Match[str]) -> tuple[float, bool] | None:
