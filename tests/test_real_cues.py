@@ -218,3 +218,12 @@ def test_a_bare_number_without_money_around_is_no_amount(text: str) -> None:
 def test_records_counted_by_their_sale() -> None:
     assert _facts("长期导出快递面单信息，去年到现在卖了四万多条，赚了两万多").records == 40000
     assert _facts("他卖了两条烟").records is None
+
+
+@pytest.mark.parametrize("text", [
+    "报警人称其在抖音结识网友，被诱导在一个叫“恒信国际”的投资平台投资，共被骗40多万块，其称案件立案一年多未破。",
+    "报警人称二房东收取其房租押金共六千多块钱后失联，房屋原房东要求其搬离。",
+])
+def test_one_victims_scam_is_plain_fraud(text: str) -> None:
+    names = _names(text)
+    assert not names & {"非法吸收公众存款", "集资诈骗", "合同诈骗"}, names
