@@ -106,10 +106,11 @@ def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
-def _clause_before(text: str, start: int, width: int = 12) -> str:
+def _clause_before(text: str, start: int, width: int = 12, ends: re.Pattern[str] = _CLAUSE_END) -> str:
+    """The ``width`` characters before ``start``, cut after the last of ``ends`` among them."""
     window = text[max(0, start - width) : start]
     cut = None
-    for m in _CLAUSE_END.finditer(window):
+    for m in ends.finditer(window):
         cut = m.end()
     return window if cut is None else window[cut:]
 
@@ -150,19 +151,13 @@ _SENTENCE_END = re.compile(r"[。！？；;!?\n]")
 
 
 def _money_context(text: str, start: int, end: int) -> bool:
-    before = _clause_before(text, start)
-    if _CTX_BEFORE.search(before):
+    before, after = _clause_before(text, start), _clause_after(text, end)
+    if _CTX_BEFORE.search(before) or _CTX_AFTER.search(after):
         return True
-    if _CTX_AFTER.search(_clause_after(text, end)) is not None:
-        return True
-    if not before.strip() and not _clause_after(text, end).strip():
+    if not before.strip() and not after.strip():
         # the number is a clause of its own, the worth of what the clause before tells of
         # (遭偷了两台笔记本电脑，一万二，三月份就报了警)
-        window = text[max(0, start - 24):start]
-        cut = None
-        for cut in _SENTENCE_END.finditer(window):  # noqa: B007 - keep the last sentence end
-            pass
-        return _CTX_BEFORE.search(window if cut is None else window[cut.end():]) is not None
+        return _CTX_BEFORE.search(_clause_before(text, start, 24, _SENTENCE_END)) is not None
     return False
 
 
