@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from clue_miner.extract.offence import LABEL, OffenceCandidate, OffenceRules
+from clue_miner.extract.offence import LABEL, OffenceCandidate, OffenceRules, load_patterns
 
 
 @pytest.fixture(scope="module")
@@ -355,6 +357,20 @@ def test_extract_offence_pattern_unless(rules: OffenceRules) -> None:
     # … a sublet operator who took a year's rent ahead and never paid the real landlord: 合同诈骗
     sublet = "通过一家长租公寓租房，押一付十二转了四万八，后来房东上门收房，说公寓已经半年没给他交房租，公寓的人也联系不上了"
     assert _names(rules, sublet)[0] == "合同诈骗"
+
+
+@pytest.mark.parametrize("pid", ["traffic.fatal_crash", "injury.knife_wound"])
+def test_extract_offence_cover_up_accounts_switch_crash_and_wound_patterns_off(pid: str) -> None:
+    spec = next(s for s in load_patterns() if s["id"] == pid)
+    unless = re.compile(spec["unless"])
+    # court facts of 窝藏、包庇 / 帮助毁灭证据 retell the crash or the stabbing of someone else
+    for cover in ("被告人李某明知张某交通肇事，仍向民警谎称自己是肇事司机",
+                  "被告人钱某明知赵某是犯罪的人，仍将其藏匿，帮助其逃避公安机关追捕",
+                  "被告人单某在明知匕首系作案凶器的情况下，将匕首藏匿"):
+        assert unless.search(cover), cover
+    # a complaint that says the police shield the offender is still the complaint of a crash or a wound
+    for complaint in ("我被他用水果刀刺伤，派出所包庇他不立案", "我儿子被车撞死了，司机跑了，交警包庇不查"):
+        assert not unless.search(complaint), complaint
 
 
 def test_extract_offence_fundraising_names_both(rules: OffenceRules) -> None:

@@ -101,6 +101,21 @@ def test_link_partial_name_offence_date() -> None:
     assert got["C1"][0].comparisons["location"] == "jaccard_0.5"
 
 
+def test_link_site_named_without_the_address_around_it() -> None:
+    # the complaint names the estate, the case writes city, district and road before it
+    frame = cases(
+        {"case_id": "K1", "offence": "贩卖毒品", "accepted_at": "2025-04-20", "suspects": ["贾兰"],
+         "location": "G市G9县红旗街明珠嘉园", "region": "G9县"},
+        {"case_id": "K2", "offence": "贩卖毒品", "accepted_at": "2025-04-22", "suspects": ["贾明"],
+         "location": "G市G9县人民路翠湖新村", "region": "G9县"},
+    )
+    c = complaint("C1", person("贾某", "suspect", partial=True), place("明珠嘉园"), offence="走私、贩卖、运输、制造毒品",
+                  region="G9县", received=datetime(2025, 5, 10))
+    got = run([c], frame)
+    assert [m.case_id for m in got["C1"]] == ["K1"]
+    assert got["C1"][0].comparisons["location"] == "site"
+
+
 def test_link_no_match_for_unrelated_case() -> None:
     frame = cases({"case_id": "K1", "offence": "盗窃", "accepted_at": "2023-02-01", "suspects": ["刘强"],
                    "suspect_phones": ["13700000000"], "victims": ["赵敏"], "region": "滨江区"})

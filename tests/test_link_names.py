@@ -10,6 +10,7 @@ from clue_miner.link.names import (
     normalize_phone,
     normalize_plate,
     parse_name,
+    place_sites,
     place_tokens,
     regex_summary_extractor,
     surname_of,
@@ -71,6 +72,15 @@ def test_link_names_place_tokens() -> None:
     assert place_tokens(None, None) == ([], [])
     # anonymised exports; communities count as streets
     assert place_tokens(None, "G市G2区迎宾大道紫薇小区") == (["G2区"], ["迎宾大道", "紫薇小区"])
+
+
+def test_link_names_place_sites() -> None:
+    assert place_sites(place_tokens(None, "B市B4区望城中路泰和苑")[1]) == ["泰和苑"]
+    assert place_sites(["书香嘉园", "小区"]) == ["书香嘉园"]
+    assert place_sites(["书香嘉园小区"]) == ["书香嘉园"]  # 小区 dropped when a name remains
+    assert place_sites(["文三路", "三墩镇", "花园", "嘉园"]) == []  # roads, towns, bare suffixes
+    # masked sites of anonymised exports and fragments of an administrative name name nothing
+    assert place_sites(["某小区", "镇某村", "区临园"]) == []
 
 
 def test_link_names_regex_summary_extractor() -> None:

@@ -34,6 +34,7 @@ from clue_miner.link.names import (
     normalize_phone,
     normalize_plate,
     parse_name,
+    place_sites,
     place_tokens,
     regex_summary_extractor,
 )
@@ -159,6 +160,8 @@ def case_tables(cases: Any, summary_extractor: SummaryExtractor | None = None) -
     for i, kind in enumerate(("area", "street")):
         tokens = pd.Series([p[i] for p in places], index=frame.index, dtype=object)
         parts.append(_explode(tokens).assign(kind=kind))
+    sites = pd.Series([place_sites(p[1]) for p in places], index=frame.index, dtype=object)
+    parts.append(_explode(sites).assign(kind="site"))
 
     name_parts = [_explode(col("suspects")).assign(role="s"), _explode(col("victims")).assign(role="v")]
     summary_items, summary_names, eday = _summary_features(text_col("summary"), iday, summary_extractor)

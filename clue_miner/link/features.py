@@ -11,7 +11,7 @@ Each side becomes three Arrow tables (``SideTables``):
 - ``items``: _id, kind, value — list-valued fields in long form; kinds: phone (all), s_phone /
   v_phone (suspect / victim side phones), masked / s_masked / v_masked (masked mobiles 138*1234:
   as given by complaints, derived from full mobiles on the case side), id, account (bank
-  cards, WeChat/QQ/Alipay), plate, offence, family, area (region, district), street (town, road)
+  cards, WeChat/QQ/Alipay), plate, offence, family, area (region, district), street (town, road), site (estate, building, market, village)
 - ``names``: _id, role ('s' suspect side, 'v' victim side), name, partial, surname, py (pinyin)
 
 The complaint side (here) loops over records, one pass, no pairs; the case side
@@ -36,6 +36,7 @@ from clue_miner.link.names import (
     normalize_phone,
     normalize_plate,
     parse_name,
+    place_sites,
     place_tokens,
 )
 from clue_miner.link.taxonomy import canonical_offence, offence_family
@@ -48,7 +49,7 @@ logger = logging.getLogger(__name__)
 
 SummaryExtractor = Callable[[list[str]], list[Extraction]]
 ITEM_KINDS = ("phone", "s_phone", "v_phone", "masked", "s_masked", "v_masked", "id", "plate", "account",
-              "offence", "family", "area", "street")
+              "offence", "family", "area", "street", "site")
 # Person roles -> name lists compared with the case's suspects ('s') and victims ('v').
 # Unknown roles go to both; witnesses and officers are ignored.
 ROLE_SIDES: dict[str | None, tuple[str, ...]] = {
@@ -211,6 +212,8 @@ def complaint_tables(complaints: Sequence[Complaint], extractions: Sequence[Extr
             add_item(i, "area", token)
         for token in streets:
             add_item(i, "street", token)
+        for token in place_sites(streets):
+            add_item(i, "site", token)
         received = comp.received_at or ex.received_at
         main["_id"].append(i)
         main["ext_id"].append(comp.id)

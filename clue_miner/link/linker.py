@@ -176,14 +176,14 @@ _PARTY_STRONG = frozenset({"id", "phone", "phone_and_name", "name_exact"})
 _PARTY = frozenset({"phone_fuzzy", "phone_masked", "name_pinyin", "name_partial", "name_fuzzy"})
 _CLOSE_DATE = frozenset({"within_1_day", "within_3_days", "within_7_days"})
 _SAME_AMOUNT = frozenset({"ratio_0.95", "ratio_0.8", "share"})
-_SAME_PLACE = frozenset({"jaccard_0.5"})
+_SAME_PLACE = frozenset({"jaccard_0.5", "site"})
 _SAME_STORY = frozenset({"best_0.5", "cosine_0.5"})
 
 
 def corroboration(levels: dict[str, str]) -> int:
     """How many independent kinds of fact a pair agrees on: the parties (a shared phone, ID or full
     name counts twice, each other agreeing role once, at most two), a date within 7 days, the
-    amount, the place (half its address bigrams) and the story (text cosine 0.5)."""
+    amount, the place (half its address bigrams, or one named site) and the story (text cosine 0.5)."""
     party = 0
     for comp in ("suspect", "victim", "plate", "account"):
         level = levels.get(comp)

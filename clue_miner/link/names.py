@@ -40,8 +40,15 @@ _PARTIAL_MASK = re.compile(rf"^(?P<s>[{_CJK}]{{1,2}}?)[*＊×xX]{{1,3}}$")  # �
 _PLACE = re.compile(
     rf"[{_CJK}A-Za-z][{_CJK}A-Za-z0-9]{{0,7}}?"
     r"(?:省|市|街道|区|县|旗|镇|乡|村|大道|路|街|小区|社区|花园|公寓|山庄|大厦|广场|市场|苑|城|园)"
+    # 旗 and 城 end a name only when no district or road suffix follows (红旗街, 涪城区, 望城中路)
+    r"(?<![旗城](?=[区县市镇乡街路道]|[东西南北中][路街]))"
 )
 _AREA_SUFFIX = ("区", "县", "旗")
+# Street tokens that name one site (an estate, a building, a market, a village) rather than a road
+# or a town: 泰和苑, 书香嘉园, 阳光花园. A complaint names the site; the case record adds the city,
+# district and road before it, so bigram Jaccard of the whole texts undersells the agreement.
+_SITE_SUFFIX = ("小区", "社区", "花园", "公寓", "山庄", "大厦", "广场", "市场", "苑", "城", "园", "村")
+_FRAGMENT_START = ("区", "县", "市", "镇", "乡", "道", "路", "街", "省")
 _LOC_CLEAN = re.compile(rf"[^{_CJK}0-9A-Za-z]")
 
 PHONE_RE = re.compile(r"(?<!\d)(?:(?:\+?86)?1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
@@ -195,6 +202,24 @@ def place_tokens(region: str | None, location: str | None) -> tuple[list[str], l
             if token not in bucket:
                 bucket.append(token)
     return areas, streets
+
+
+def place_sites(streets: list[str]) -> list[str]:
+    """The street tokens (``place_tokens``) that name a site, with 小区 / 社区 dropped when a name
+    remains (书香嘉园小区 -> 书香嘉园): at least three characters, so 花园 alone names nothing. Masked
+    names (某小区, as anonymised exports write them) and fragments cut from an administrative name
+    (涪城区临园路 -> 区临园) name no site."""
+    sites: list[str] = []
+    for token in streets:
+        if token.startswith(_FRAGMENT_START):  # the tail of a road or district name before it
+            token = token[1:]
+        if not token.endswith(_SITE_SUFFIX) or "某" in token:
+            continue
+        if token.endswith(("小区", "社区")) and len(token) >= 5:
+            token = token[:-2]
+        if len(token) >= 3 and token not in sites:
+            sites.append(token)
+    return sites
 
 
 def regex_summary_extractor(texts: list[str]) -> list[Extraction]:

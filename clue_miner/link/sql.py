@@ -34,7 +34,8 @@ from clue_miner.link.comparisons import Comparison
 
 ITEM_COLUMNS = (("phone", "phones"), ("s_phone", "s_phones"), ("v_phone", "v_phones"), ("masked", "masked"),
                 ("s_masked", "s_masked"), ("v_masked", "v_masked"), ("id", "ids"), ("plate", "plates"), ("account", "accounts"), ("offence", "offences"),
-                ("family", "families"), ("area", "areas"), ("street", "streets"))
+                ("family", "families"), ("area", "areas"), ("street", "streets"),
+                ("site", "sites"))
 NAME_COLUMNS = ("s_full", "s_py", "s_psn", "s_sn", "v_full", "v_py", "v_psn", "v_sn")
 SIDES = {"c": "l", "k": "r"}  # table prefix -> alias used by rules and comparisons
 # per-pair columns computed by the backend (alias p in comparisons): textsim.TextScorer's
