@@ -16,12 +16,22 @@ covering words, whose embeddings the model learns from scratch (no pretrained ve
 averages with log-frequency weights.
 Matching is one Aho–Corasick pass (pyahocorasick); the feature matrix is filled with numpy.
 Words are normalised like the texts (``clue_miner.text.normalize``'s 1:1 table).
+
+Building the lexicon reads ~355k words and takes ~3.5 s, most of a cold start. The result is kept
+in a cache directory (``$CLUE_MINER_CACHE``, else ``$XDG_CACHE_HOME/clue_miner``, else
+``~/.cache/clue_miner``; ``CLUE_MINER_CACHE=off`` disables it): the arrays as ``.npz`` (read with
+``allow_pickle=False``) and the automaton in pyahocorasick's own format with plain 4-byte values,
+both named by a digest of the dictionary files, the normalisation table and this module's
+``CACHE_VERSION``, so a changed dictionary never meets a stale cache. Loading them takes ~0.25 s.
+A cache that cannot be written (read-only home) or read (damaged) is rebuilt and logged, never
+fatal.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -46,6 +56,7 @@ POSITIONS = ("B", "M", "E", "S")
 N_FEATURES = len(POSITIONS) * BLOCK
 MAX_WORD = 8
 _K = 4  # base features per word: up to two classes, one frequency band, one length band
+CACHE_VERSION = 1  # bump when _build's output changes for the same dictionaries
 Matches = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
@@ -89,12 +100,65 @@ class Lexicon:
         self.size = 0
         self._lock = threading.Lock()
 
-    def _build(self) -> None:
-        import ahocorasick
+    def _cache_key(self, table: dict[int, int]) -> str:
+        digest = hashlib.sha1(f"lexicon {CACHE_VERSION} {_MAX_WORD_KEY}\n".encode())
+        for path in [*self.paths, self.legal]:
+            digest.update(str(path.name).encode())
+            if path.is_file():
+                digest.update(path.read_bytes())
+        digest.update(repr(sorted(table.items())).encode())
+        return digest.hexdigest()[:20]
 
+    def _build(self) -> None:
         from clue_miner.text.normalize import translation_table
 
         table = translation_table()
+        folder = cache_dir()
+        key = self._cache_key(table) if folder is not None else ""
+        if folder is not None and self._load_cache(folder, key):
+            return
+        self._compute(table)
+        if folder is not None:
+            self._save_cache(folder, key)
+
+    def _load_cache(self, folder: Path, key: str) -> bool:
+        import ahocorasick
+
+        arrays, auto = folder / f"lexicon-{key}.npz", folder / f"lexicon-{key}.aho"
+        if not (arrays.is_file() and auto.is_file()):
+            return False
+        try:
+            with np.load(arrays, allow_pickle=False) as z:
+                base, lens, weight = z["base"], z["lens"], z["weight"]
+                words = str(z["words"][()]).split("\n")
+                fingerprint = str(z["fingerprint"][()])
+            automaton = ahocorasick.load(str(auto), _int_from_bytes)
+        except Exception as exc:  # a damaged or foreign file: rebuild
+            log.warning("lexicon cache %s unreadable (%s); rebuilding", arrays.name, exc)
+            return False
+        if not (len(words) == len(base) == len(lens) == len(weight) == len(automaton)):
+            log.warning("lexicon cache %s inconsistent; rebuilding", arrays.name)
+            return False
+        self._auto, self._base, self._lens, self._weight = automaton, base, lens, weight
+        self.words, self.size, self.fingerprint = words, len(words), fingerprint
+        return True
+
+    def _save_cache(self, folder: Path, key: str) -> None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f".lexicon-{key}.{os.getpid()}"
+            with open(f"{tmp}.npz", "wb") as fh:
+                np.savez(fh, base=self._base, lens=self._lens, weight=self._weight,
+                         words=np.array("\n".join(self.words)), fingerprint=np.array(self.fingerprint))
+            self._auto.save(f"{tmp}.aho", _int_to_bytes)
+            os.replace(f"{tmp}.npz", folder / f"lexicon-{key}.npz")  # arrays last-but-one, automaton last:
+            os.replace(f"{tmp}.aho", folder / f"lexicon-{key}.aho")  # a reader needs both
+        except OSError as exc:
+            log.info("lexicon cache not written to %s (%s)", folder, exc)
+
+    def _compute(self, table: dict[int, int]) -> None:
+        import ahocorasick
+
         words: dict[str, list[Any]] = {}  # word -> [freq, set(classes)]
         for path in self.paths:
             for word, freq, pos in _read_dict(path, table):
@@ -230,6 +294,26 @@ class Lexicon:
         self.ensure()
         return {"words": self.size, "fingerprint": self.fingerprint, "n_features": N_FEATURES,
                 "sources": ["jieba/dict.txt", "clue_miner/knowledge/legal_dict.txt"]}
+
+
+_MAX_WORD_KEY = f"max_word={MAX_WORD} k={_K} classes={','.join(CLASSES)} bands={_FREQ_BANDS}"
+
+
+def _int_to_bytes(value: int) -> bytes:
+    return int(value).to_bytes(4, "little")
+
+
+def _int_from_bytes(data: bytes) -> int:
+    return int.from_bytes(data, "little")
+
+
+def cache_dir() -> Path | None:
+    """Where built lexicons are kept (None: caching switched off with ``CLUE_MINER_CACHE=off``)."""
+    given = os.environ.get("CLUE_MINER_CACHE")
+    if given:
+        return None if given.lower() in ("off", "0", "none", "false") else Path(given)
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "clue_miner"
 
 
 _shared: Lexicon | None = None

@@ -1,0 +1,213 @@
+"""How fast is ``extract_many`` next to a plain jieba tagger, and where does its time go?
+
+    OMP_NUM_THREADS=1 python benchmarks/speed.py --data ../shared/data [--n 3000] [--profile FILE]
+
+On the first ``--n`` real board messages (``complaints/gov_board_messages_with_votes.jsonl``), one
+process, one core, in the same run:
+
+* the baseline: a plain ``jieba.posseg`` + regex tagger (nr / ns / nt words as PERSON / LOCATION /
+  ORG, phones, ID numbers, amounts and dates by regex), jieba's dictionary loaded before timing;
+* ``clue_miner.extract_many`` with every default model (rules, NER, offence model, category model),
+  after a warm-up that loads them;
+* the ratio of the two (issue 10 asks for >= 2.0);
+* each stage's share of ``extract_many``'s time (rules, NER encoder, NER decoding, merge, facts,
+  offences, category, incidents, settling), timed by wrapping the pipeline's parts;
+* ``extract()`` called in a loop on the first 300 messages, per text, against ``extract_many``'s
+  per-text cost;
+* the cold start of ``clue-miner extract "…"`` (a new process: imports and model loads), best of 3.
+
+``--profile FILE`` also writes a cProfile of ``extract_many`` over the messages (read it with
+``python -m pstats FILE``); the same as
+``python -m cProfile -o FILE -m clue_miner.cli extract-many …`` would give for a one-off run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_MONEY = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|万|元|块)")
+_DATE = re.compile(r"\d{2,4}年\d{1,2}月(?:\d{1,2}[日号])?|\d{1,2}月\d{1,2}[日号]")
+_POS = {"nr": "PERSON", "ns": "LOCATION", "nt": "ORG"}
+
+
+def jieba_tagger() -> Callable[[str], list[tuple[str, int, int]]]:
+    """The baseline: jieba.posseg words tagged nr / ns / nt, plus regex identifiers, amounts, dates."""
+    import jieba
+    import jieba.posseg as pseg
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    list(pseg.cut("初始化词典"))
+
+    def tag(text: str) -> list[tuple[str, int, int]]:
+        out, pos = [], 0
+        for word, flag in pseg.cut(text):
+            label = _POS.get(flag)
+            if label:
+                out.append((label, pos, pos + len(word)))
+            pos += len(word)
+        for label, rx in (("PHONE", _PHONE), ("ID_NUMBER", _ID), ("MONEY", _MONEY), ("TIME", _DATE)):
+            out += [(label, m.start(), m.end()) for m in rx.finditer(text)]
+        return out
+
+    return tag
+
+
+def load_messages(data: Path, n: int) -> list[dict[str, Any]]:
+    path = data / "complaints" / "gov_board_messages_with_votes.jsonl"
+    if not path.exists():
+        raise SystemExit(f"{path} not found: pass --data (the shared data folder)")
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            if isinstance(r.get("text"), str) and r["text"].strip():
+                rows.append(r)
+            if len(rows) >= n:
+                break
+    return rows
+
+
+class StageTimer:
+    """Wraps the parts of a Pipeline so that each call's wall time is added to its stage."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    def wrap(self, obj: Any, attr: str, stage: str) -> None:
+        fn = getattr(obj, attr)
+
+        def timed(*a: Any, **k: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                self.seconds[stage] += time.perf_counter() - t
+
+        setattr(obj, attr, timed)
+
+    def wrap_module(self, module: Any, name: str, stage: str) -> None:
+        self.wrap(module, name, stage)
+
+
+def instrument(pipe: Any) -> StageTimer:
+    import importlib
+
+    pl = importlib.import_module("clue_miner.extract.pipeline")  # clue_miner.extract is also a function name
+    nm = importlib.import_module("clue_miner.extract.ner_model")
+    timer = StageTimer()
+    timer.wrap(pipe, "_rules", "rules")
+    timer.wrap(pipe, "_incidents", "incidents")
+    if pipe.ner is not None:
+        timer.wrap(pipe.ner, "predict", "ner (all)")
+        timer.wrap(pipe.ner, "_encode", "ner encoder")
+        timer.wrap_module(nm, "viterbi", "ner viterbi")
+        timer.wrap_module(nm, "forward_backward", "ner forward-backward")
+    timer.wrap(pipe.offence, "predict", "offences")
+    timer.wrap(pipe.category, "predict", "category")
+    timer.wrap_module(pl, "merge_entities", "merge")
+    timer.wrap_module(pl, "build_facts", "facts")
+    timer.wrap_module(pl, "settle_offences", "settle")
+    timer.wrap_module(pl, "_to_original", "map back")
+    return timer
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    ap.add_argument("--n", type=int, default=3000)
+    ap.add_argument("--loop-n", type=int, default=300, help="messages for the extract() loop")
+    ap.add_argument("--profile", type=Path, default=None)
+    ap.add_argument("--json", type=Path, default=None)
+    args = ap.parse_args(argv)
+
+    rows = load_messages(args.data, args.n)
+    texts = [r["text"] for r in rows]
+    anchors = [r.get("time") for r in rows]
+    chars = sum(len(t) for t in texts)
+    print(f"{len(texts)} real board messages, {chars / len(texts):.0f} characters on average, one core")
+
+    tag = jieba_tagger()
+    t = time.perf_counter()
+    for text in texts:
+        tag(text)
+    base = time.perf_counter() - t
+    print(f"  jieba.posseg + regex tagger: {len(texts) / base:7.1f} messages/s ({chars / base / 1000:.1f}k chars/s)")
+
+    import clue_miner
+    from clue_miner.api import _pipeline
+
+    pipe = _pipeline()
+    list(clue_miner.extract_many(texts[:32], anchors[:32]))  # load every model
+    t = time.perf_counter()
+    n = sum(1 for _ in clue_miner.extract_many(texts, anchors))
+    ours = time.perf_counter() - t
+    ratio = base / ours
+    print(f"  extract_many, default models: {n / ours:7.1f} messages/s ({chars / ours / 1000:.1f}k chars/s)")
+    print(f"  ratio to the jieba tagger: {ratio:.2f} (issue 10: >= 2.0)")
+
+    timer = instrument(pipe)
+    t = time.perf_counter()
+    list(clue_miner.extract_many(texts, anchors))
+    total = time.perf_counter() - t
+    print(f"  stages (a second, instrumented pass: {total:.1f}s; nested stages overlap: 'ner (all)' holds the "
+          "encoder and the decoding, 'incidents' its own facts):")
+    for stage, sec in sorted(timer.seconds.items(), key=lambda kv: -kv[1]):
+        print(f"    {stage:22s} {sec:7.2f}s  {100 * sec / total:5.1f}%")
+
+    loop_texts = texts[: args.loop_n]
+    t = time.perf_counter()
+    list(clue_miner.extract_many(loop_texts, anchors[: args.loop_n]))
+    batch_per = (time.perf_counter() - t) / len(loop_texts)
+    t = time.perf_counter()
+    for text, when in zip(loop_texts, anchors[: args.loop_n], strict=True):
+        clue_miner.extract(text, when)
+    loop_per = (time.perf_counter() - t) / len(loop_texts)
+    print(f"  extract() in a loop: {1000 * loop_per:.1f} ms/text vs extract_many {1000 * batch_per:.1f} ms/text "
+          f"({loop_per / batch_per:.2f}x; issue 10: <= 1.5x)")
+
+    cold = []
+    for _ in range(3):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "clue_miner.cli", "extract", "我的电动车昨晚在小区被偷了，价值三千元"],
+                       cwd=REPO, check=True, capture_output=True)
+        cold.append(time.perf_counter() - t)
+    print(f"  cold start of clue-miner extract (import + model load + one text): best {min(cold):.2f}s "
+          f"of {', '.join(f'{c:.2f}' for c in cold)} (issue 10: < 2 s)")
+
+    if args.profile:
+        import cProfile
+
+        cProfile.runctx("list(clue_miner.extract_many(texts, anchors))", globals(),
+                        {"clue_miner": clue_miner, "texts": texts, "anchors": anchors}, str(args.profile))
+        print(f"  cProfile written to {args.profile} (python -m pstats {args.profile})")
+    if args.json:
+        args.json.write_text(json.dumps({
+            "messages": len(texts), "mean_chars": chars / len(texts), "jieba_per_s": len(texts) / base,
+            "extract_many_per_s": n / ours, "ratio": ratio,
+            "stages_s": dict(timer.seconds), "instrumented_total_s": total,
+            "extract_loop_ms": 1000 * loop_per, "extract_many_ms": 1000 * batch_per, "cold_start_s": min(cold),
+        }, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
