@@ -279,3 +279,4 @@ def test_ner_model_lexicon_and_vocab_features() -> None:
     vocab = Vocab.build(["张三偷了手机", "张三"], min_char=2, min_bigram=2)
     cids, bids = vocab.encode("张三偷")
     assert cids[0] > 1 and cids[2] == 1 and bids[0] > 1
+

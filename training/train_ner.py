@@ -162,6 +162,22 @@ def write_model(out: Path, model: Any, vocab: Vocab, cfg: dict[str, Any],
                                                ensure_ascii=False),
                                     encoding="utf-8")
     (out / "config.json").write_text(json.dumps(cfg, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    export_onnx(out)
+
+
+def export_onnx(out: Path) -> None:
+    """``encoder.int8.onnx`` beside the weights (the runtime ``extract()`` prefers); a stale one is
+    removed first, so a build without onnx leaves the numpy runtime, never an old encoder."""
+    from clue_miner.extract.ner_onnx import ONNX_FILE, export_int8
+
+    (out / ONNX_FILE).unlink(missing_ok=True)
+    try:
+        import onnx  # noqa: F401
+        import onnxruntime.quantization  # noqa: F401
+    except ImportError:
+        log.warning("onnx / onnxruntime not installed: %s not written (the numpy BiLSTM will run)", ONNX_FILE)
+        return
+    export_int8(out)
 
 
 def init_embeddings(model: Any, texts: list[str], vocab: Vocab, lexicon: Lexicon | None,

@@ -120,7 +120,8 @@ class NerModel:
     source = "ner"
 
     def __init__(self, path: str | Path, profile: str | None = None, batch_chars: int = 12000,
-                 threads: int | None = None, pad_ratio: float = 1.3) -> None:
+                 threads: int | None = None, pad_ratio: float = 1.3, runtime: str | None = None) -> None:
+        from clue_miner.extract.ner_onnx import chosen_runtime
         from clue_miner.model_store import read_config
 
         self.path = Path(path)
@@ -133,6 +134,7 @@ class NerModel:
         self.batch_chars = batch_chars
         self.threads = threads
         self.pad_ratio = pad_ratio
+        self.runtime = chosen_runtime(runtime)  # what was asked: auto, onnx or numpy
         self._state: dict[str, Any] | None = None
         self._lock = threading.Lock()
 
@@ -166,13 +168,28 @@ class NerModel:
             mt, ms, me = transition_mask(tags)
             heads[name] = _Head(name, tags, dict(spec.get("map", {})), np.ascontiguousarray(w[f"{name}.w"].T),
                                 w[f"{name}.b"], w[f"{name}.trans"] + mt, w[f"{name}.start"] + ms, w[f"{name}.end"] + me)
-        lstm = BiLSTM(w["lstm.w_ih"], w["lstm.w_hh"], w["lstm.b"], w["lstm.w_ih_r"], w["lstm.w_hh_r"], w["lstm.b_r"])
+        lstm, runtime = self._encoder(w)
         vocab = Vocab(vocab_js["chars"], vocab_js.get("bigrams", ["<pad>", "<unk>"]), vocab_js.get("words", []))
         word_emb = w.get("word_emb") if lexicon is not None and enc.get("word_k") else None
         to_model = vocab.word_map(lexicon.words) if word_emb is not None and lexicon is not None else None
         return {"vocab": vocab, "char_emb": w["char_emb"], "bigram_emb": w.get("bigram_emb"), "lexicon": lexicon,
                 "word_emb": word_emb, "to_model": to_model, "word_k": int(enc.get("word_k") or 0),
-                "lstm": lstm, "heads": heads}
+                "lstm": lstm, "runtime": runtime, "heads": heads}
+
+    def _encoder(self, w: dict[str, np.ndarray]) -> tuple[Any, str]:
+        """The BiLSTM layer: onnxruntime's int8 one (:mod:`ner_onnx`) or the numpy reference."""
+        from clue_miner.extract import ner_onnx
+        from clue_miner.extract.parallel import inference_threads
+
+        if self.runtime != "numpy":
+            if ner_onnx.available(self.path):
+                hidden = int(w["lstm.w_hh"].shape[1])
+                return ner_onnx.OnnxBiLSTM(self.path / ner_onnx.ONNX_FILE, hidden, inference_threads(self.threads)), "onnx"
+            if self.runtime == "onnx":
+                raise ModelError(f"{self.path}: NER runtime 'onnx' needs onnxruntime and {ner_onnx.ONNX_FILE}",
+                                 code="bad_model")
+            log.info("NER: onnxruntime or %s missing, the numpy BiLSTM runs", ner_onnx.ONNX_FILE)
+        return BiLSTM(w["lstm.w_ih"], w["lstm.w_hh"], w["lstm.b"], w["lstm.w_ih_r"], w["lstm.w_hh_r"], w["lstm.b_r"]), "numpy"
 
     # -- views -----------------------------------------------------------------------------
     def with_profile(self, profile: str) -> NerModel:
@@ -270,35 +287,48 @@ class NerModel:
             strs = [texts[pieces[k][0]][pieces[k][1]:pieces[k][2]] for k in batch]
             hidden, lengths = self._encode(strs)
             unsure: set[int] = set()  # batch rows where the speaking head has a span below min_prob
-            for name in every:
+            for name in every:  # the confirming head comes after the speaking one (``every``'s order)
                 rows = [j for j, k in enumerate(batch) if name in out[pieces[k][0]]]
                 if confirm is not None and name == confirm[1]:
                     rows = [j for j in rows if j in unsure]
                 if not rows:
                     continue
                 hd: _Head = st["heads"][name]
-                em = hidden @ hd.w + hd.b
-                lens = lengths
-                if len(rows) < len(batch):  # slice the (small) emissions, not the hidden states
-                    em, lens = em[rows], lengths[rows]
-                found = [spans_from_tags(path, hd.tags) for path in viterbi(em, lens, hd.trans, hd.start, hd.end)]
-                scored = confident.get(name)
-                sure: dict[int, list[float]] = {}
-                if scored:  # forward-backward only over the rows that hold a span to score
-                    fb_rows = [r for r, spans in enumerate(found) if any(lab in scored for *_, lab in spans)]
-                    if fb_rows:
-                        alpha, beta, log_z = forward_backward(em[fb_rows], lens[fb_rows], hd.trans, hd.start, hd.end)
-                        for n, r in enumerate(fb_rows):
-                            sure[r] = [span_probability(em[r], alpha[n], beta[n], float(log_z[n]), hd.trans, hd.tags,
-                                                        s, e, lab) if lab in scored else 1.0 for s, e, lab in found[r]]
-                for r, (j, spans) in enumerate(zip(rows, found, strict=True)):
-                    i, off, _ = pieces[batch[j]]
-                    out[i][name] += [(s + off, e + off, lab) for s, e, lab in spans]
-                    if scored is not None:
-                        probs[i][name] += sure.get(r, [1.0] * len(spans))
-                        if confirm is not None and name == confirm[0] and min(sure.get(r, [1.0])) < confirm[2]:
-                            unsure.add(j)
+                em, lens = self._emissions(hd, hidden, lengths, rows)
+                paths = viterbi(em, lens, hd.trans, hd.start, hd.end)
+                self._collect(hd, name, rows, em, lens, paths, batch, pieces, out, probs, confident, confirm, unsure)
         return out, probs
+
+    @staticmethod
+    def _emissions(hd: _Head, hidden: np.ndarray, lengths: np.ndarray, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        em = hidden @ hd.w + hd.b
+        if len(rows) < len(hidden):  # slice the (small) emissions, not the hidden states
+            return em[rows], lengths[rows]
+        return em, lengths
+
+    @staticmethod
+    def _collect(hd: _Head, name: str, rows: list[int], em: np.ndarray, lens: np.ndarray, paths: list[list[int]],
+                 batch: list[int], pieces: list[tuple[int, int, int]], out: list[dict[str, list[tuple[int, int, str]]]],
+                 probs: list[dict[str, list[float]]], confident: dict[str, frozenset[str]],
+                 confirm: tuple[str, str, float] | None, unsure: set[int]) -> None:
+        """One head's decoded paths into ``out`` (spans) and ``probs`` (marginals of scored labels)."""
+        found = [spans_from_tags(path, hd.tags) for path in paths]
+        scored = confident.get(name)
+        sure: dict[int, list[float]] = {}
+        if scored:  # forward-backward only over the rows that hold a span to score
+            fb_rows = [r for r, spans in enumerate(found) if any(lab in scored for *_, lab in spans)]
+            if fb_rows:
+                alpha, beta, log_z = forward_backward(em[fb_rows], lens[fb_rows], hd.trans, hd.start, hd.end)
+                for n, r in enumerate(fb_rows):
+                    sure[r] = [span_probability(em[r], alpha[n], beta[n], float(log_z[n]), hd.trans, hd.tags,
+                                                s, e, lab) if lab in scored else 1.0 for s, e, lab in found[r]]
+        for r, (j, spans) in enumerate(zip(rows, found, strict=True)):
+            i, off, _ = pieces[batch[j]]
+            out[i][name] += [(s + off, e + off, lab) for s, e, lab in spans]
+            if scored is not None:
+                probs[i][name] += sure.get(r, [1.0] * len(spans))
+                if confirm is not None and name == confirm[0] and min(sure.get(r, [1.0])) < confirm[2]:
+                    unsure.add(j)
 
     def _general_route(self) -> dict[str, Any] | None:
         """The general-prose reading of this profile (:data:`_GENERAL`), or None."""
@@ -475,11 +505,12 @@ def _entities(text: str, cands: list[tuple[int, int, int, str]], prose: bool = F
     return ents
 
 
-def load_ner_model(path: str | Path | None = None, profile: str | None = None) -> NerModel:
-    """The NER model in ``path`` (default: the shipped ``models/ner-charlstm``)."""
+def load_ner_model(path: str | Path | None = None, profile: str | None = None, runtime: str | None = None) -> NerModel:
+    """The NER model in ``path`` (default: the shipped ``models/ner-charlstm``); ``runtime``: see
+    :mod:`clue_miner.extract.ner_onnx` (auto, onnx or numpy)."""
     from clue_miner.model_store import resolve
 
-    return NerModel(resolve(path or DEFAULT_MODEL), profile=profile)
+    return NerModel(resolve(path or DEFAULT_MODEL), profile=profile, runtime=runtime)
 
 
 def default_ner() -> NerModel | None:

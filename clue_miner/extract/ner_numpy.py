@@ -105,24 +105,33 @@ def viterbi(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start
             end: np.ndarray) -> list[list[int]]:
     """Best tag paths of a batch: ``emissions`` (B, T, K), transitions (K, K) from -> to."""
     bsz, steps, k = emissions.shape
+    into = np.ascontiguousarray(trans.T)  # [to, from]: the best predecessor is a reduction over the last axis
     score = start[None, :] + emissions[:, 0]
     back = np.zeros((steps, bsz, k), dtype=np.int16)
+    keep = np.arange(k)[None, :]
+    rows = np.arange(bsz)[:, None]
+    all_live = int(np.min(lengths)) if bsz else 0  # steps every row still runs (rows come sorted by length)
     for t in range(1, steps):
-        cand = score[:, :, None] + trans[None, :, :]
-        best = cand.argmax(axis=1)
-        new = np.take_along_axis(cand, best[:, None, :], axis=1)[:, 0] + emissions[:, t]
-        live = (t < lengths)[:, None]
-        score = np.where(live, new, score)
-        back[t] = np.where(live, best, np.arange(k)[None, :])
+        cand = score[:, None, :] + into[None, :, :]
+        best = cand.argmax(axis=2)
+        new = cand[rows, keep, best] + emissions[:, t]
+        if t < all_live:
+            score = new
+            back[t] = best
+        else:
+            live = (t < lengths)[:, None]
+            score = np.where(live, new, score)
+            back[t] = np.where(live, best, keep)
     score = score + end[None, :]
     cur = score.argmax(axis=1)
-    rows = np.arange(bsz)
+    flat = np.arange(bsz)
     paths = np.zeros((bsz, steps), dtype=np.int64)
     for t in range(steps - 1, -1, -1):
         paths[:, t] = cur
         if t > 0:
-            cur = np.where(t < lengths, back[t, rows, cur], cur)
+            cur = np.where(t < lengths, back[t, flat, cur], cur)
     return [paths[b, : int(lengths[b])].tolist() for b in range(bsz)]
+
 
 def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
     top = x.max(axis=axis, keepdims=True)

@@ -1,0 +1,90 @@
+"""The NER's BiLSTM under onnxruntime (int8) against the numpy reference, and how a runtime is chosen."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from clue_miner.errors import ModelError
+from clue_miner.extract import ner_onnx
+from clue_miner.extract.ner_model import NerModel, load_ner_model
+from clue_miner.model_store import models_dir
+
+MODEL_DIR = models_dir() / "ner-charlstm"
+TEXTS = [
+    "2023年5月3日，我在杭州市西湖区文三路的华联超市门口被一个叫张伟的男子骗走了8000元，他的手机号是13800138000。",
+    "被告人王某某于2018年3月15日8时30分许，在昆明市盘龙区某小区出租屋内盗窃被害人李某某的苹果手机一部。",
+    "我叫刘芳，住在阳光花园小区，楼下的饭店老板赵强经常半夜施工，派出所的民警来过两次也没用。",
+]
+
+pytestmark = pytest.mark.skipif(not (MODEL_DIR / "config.json").exists(), reason="models/ner-charlstm is not built")
+
+
+@pytest.fixture(scope="module")
+def runtimes() -> tuple[NerModel, NerModel]:
+    if not ner_onnx.available(MODEL_DIR):
+        pytest.skip("onnxruntime or models/ner-charlstm/encoder.int8.onnx missing")
+    return load_ner_model(runtime="onnx"), load_ner_model(runtime="numpy")
+
+
+def test_ner_onnx_default_is_onnx_when_shipped(runtimes: tuple[NerModel, NerModel]) -> None:
+    assert load_ner_model()._load()["runtime"] == "onnx"
+    assert runtimes[1]._load()["runtime"] == "numpy"
+
+
+def test_ner_onnx_encoder_close_to_the_numpy_reference(runtimes: tuple[NerModel, NerModel]) -> None:
+    fast, ref = runtimes
+    a, la = fast._encode(TEXTS)
+    b, lb = ref._encode(TEXTS)
+    np.testing.assert_array_equal(la, lb)
+    assert a.shape == b.shape
+    diff = np.abs(a - b)
+    assert float(diff.mean()) < 0.02 and float(diff.max()) < 0.5  # int8 weights: small, bounded drift
+    for i, n in enumerate(la):  # zero past each length, as the numpy layer
+        assert not a[i, n:].any()
+
+
+def test_ner_onnx_same_entities_as_the_numpy_reference(runtimes: tuple[NerModel, NerModel]) -> None:
+    fast, ref = runtimes
+    for text, got, want in zip(TEXTS, fast.predict(TEXTS), ref.predict(TEXTS), strict=True):
+        assert {(e.label, e.start, e.end) for e in got} == {(e.label, e.start, e.end) for e in want}, text
+
+
+def test_ner_onnx_one_text_and_a_batch_agree(runtimes: tuple[NerModel, NerModel]) -> None:
+    fast = runtimes[0]
+    batch = fast.predict(TEXTS)
+    for text, ents in zip(TEXTS, batch, strict=True):
+        assert fast.predict([text])[0] == ents
+
+
+def test_ner_onnx_runtime_choice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ModelError):
+        load_ner_model(runtime="gpu")
+    monkeypatch.setenv(ner_onnx.RUNTIME_ENV, "numpy")
+    assert load_ner_model().runtime == "numpy"
+    monkeypatch.delenv(ner_onnx.RUNTIME_ENV)
+    # a model directory without the ONNX encoder: auto falls back to numpy, onnx is an error
+    bare = tmp_path / "ner-bare"
+    bare.mkdir()
+    for name in ("config.json", "vocab.json", "weights.npz"):
+        os.symlink(MODEL_DIR / name, bare / name)
+    assert load_ner_model(bare, runtime="auto")._load()["runtime"] == "numpy"
+    with pytest.raises(ModelError, match="onnx"):
+        load_ner_model(bare, runtime="onnx")._load()
+    # a damaged encoder file is a clear error, not a crash
+    (bare / ner_onnx.ONNX_FILE).write_bytes(b"not onnx")
+    if ner_onnx.available(bare):
+        with pytest.raises(ModelError, match="ONNX"):
+            load_ner_model(bare, runtime="onnx")._load()
+
+
+def test_ner_onnx_export_gives_the_shipped_bytes(tmp_path: Path) -> None:
+    pytest.importorskip("onnx")
+    pytest.importorskip("onnxruntime.quantization")
+    if not (MODEL_DIR / ner_onnx.ONNX_FILE).exists():
+        pytest.skip("no shipped encoder to compare with")
+    out = ner_onnx.export_int8(MODEL_DIR, tmp_path / ner_onnx.ONNX_FILE)
+    assert out.read_bytes() == (MODEL_DIR / ner_onnx.ONNX_FILE).read_bytes()
