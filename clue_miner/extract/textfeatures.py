@@ -188,15 +188,23 @@ class NgramVectorizer:
         """Raw n-gram counts per text (columns sorted within a row)."""
         get = self.index_.get
         indptr = [0]
-        indices: list[int] = []
-        data: list[int] = []
+        indices: list[np.ndarray] = []
+        data: list[np.ndarray] = []
+        total = 0
         for text in texts:
-            counter = Counter(self._grams(text or ""))
-            row = sorted((j, c) for g, c in counter.items() if (j := get(g)) is not None)
-            indices.extend(j for j, _ in row)
-            data.extend(c for _, c in row)
-            indptr.append(len(indices))
-        return Rows(np.array(indptr, np.int64), np.array(indices, np.int64), np.array(data, np.float32))
+            t = fold((text or "")[: self.max_chars])
+            size = len(t)
+            ids = [j for j in map(get, [t[i:i + n] for n in range(1, self.max_n + 1) for i in range(size - n + 1)])
+                   if j is not None]
+            if ids:
+                cols, counts = np.unique(np.array(ids, np.int64), return_counts=True)
+                indices.append(cols)
+                data.append(counts.astype(np.float32))
+                total += len(cols)
+            indptr.append(total)
+        return Rows(np.array(indptr, np.int64),
+                    np.concatenate(indices) if indices else np.zeros(0, np.int64),
+                    np.concatenate(data) if data else np.zeros(0, np.float32))
 
     def views(self, texts: Sequence[str]) -> tuple[Rows, Rows, Rows]:
         """(sup, desc, bigram presence) views of a batch."""
