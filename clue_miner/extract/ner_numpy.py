@@ -122,8 +122,13 @@ def viterbi(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start
             live = (t < lengths)[:, None]
             score = np.where(live, new, score)
             back[t] = np.where(live, best, keep)
-    score = score + end[None, :]
-    cur = score.argmax(axis=1)
+    return _backtrace(back, score + end[None, :], lengths)
+
+
+def _backtrace(back: np.ndarray, final: np.ndarray, lengths: np.ndarray) -> list[list[int]]:
+    """Best paths from the back-pointers ``back`` (T, B, K) and the final scores (B, K)."""
+    steps, bsz, _ = back.shape
+    cur = final.argmax(axis=1)
     flat = np.arange(bsz)
     paths = np.zeros((bsz, steps), dtype=np.int64)
     for t in range(steps - 1, -1, -1):
@@ -173,20 +178,9 @@ def viterbi_many(jobs: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
         live = (t < lengths)[:, None]
         score = np.where(live, new, score)
         back[t] = np.where(live, best, keep)
-    score = score + end[head]
-    cur = score.argmax(axis=1)
-    flat = np.arange(bsz)
-    paths = np.zeros((bsz, steps), dtype=np.int64)
-    for t in range(steps - 1, -1, -1):
-        paths[:, t] = cur
-        if t > 0:
-            cur = np.where(t < lengths, back[t, flat, cur], cur)
-    out: list[list[list[int]]] = []
-    row = 0
-    for size in sizes:
-        out.append([paths[b, : int(lengths[b])].tolist() for b in range(row, row + size)])
-        row += size
-    return out
+    paths = _backtrace(back, score + end[head], lengths)
+    bounds = np.cumsum([0, *sizes])
+    return [paths[bounds[i]:bounds[i + 1]] for i in range(len(sizes))]
 
 
 def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
