@@ -105,9 +105,6 @@ class StageTimer:
 
         setattr(obj, attr, timed)
 
-    def wrap_module(self, module: Any, name: str, stage: str) -> None:
-        self.wrap(module, name, stage)
-
 
 def instrument(pipe: Any) -> StageTimer:
     import importlib
@@ -120,14 +117,14 @@ def instrument(pipe: Any) -> StageTimer:
     if pipe.ner is not None:
         timer.wrap(pipe.ner, "predict", "ner (all)")
         timer.wrap(pipe.ner, "_encode", "ner encoder")
-        timer.wrap_module(nm, "viterbi", "ner viterbi")
-        timer.wrap_module(nm, "forward_backward", "ner forward-backward")
+        timer.wrap(nm, "viterbi", "ner viterbi")
+        timer.wrap(nm, "forward_backward", "ner forward-backward")
     timer.wrap(pipe.offence, "predict", "offences")
     timer.wrap(pipe.category, "predict", "category")
-    timer.wrap_module(pl, "merge_entities", "merge")
-    timer.wrap_module(pl, "build_facts", "facts")
-    timer.wrap_module(pl, "settle_offences", "settle")
-    timer.wrap_module(pl, "_to_original", "map back")
+    timer.wrap(pl, "merge_entities", "merge")
+    timer.wrap(pl, "build_facts", "facts")
+    timer.wrap(pl, "settle_offences", "settle")
+    timer.wrap(pl, "_to_original", "map back")
     return timer
 
 

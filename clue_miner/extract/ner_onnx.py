@@ -52,8 +52,8 @@ class OnnxBiLSTM:
 
     Each row runs on its own: the int8 kernel quantises its activations with scales taken from the
     whole input of a call, so a batched call would make one text's entities depend on the texts
-    batched with it (``extract()`` and ``extract_many`` must agree). One row at a time costs ~15 %
-    over a full batch on this kernel (measured in ``benchmarks/speed.py``'s encoder line)."""
+    batched with it (``extract()`` and ``extract_many`` must agree). One row at a time cost ~15 %
+    over a full batch on this kernel when measured (9.7 vs 8.4 us a character; 75 rows of 160)."""
 
     def __init__(self, path: Path, hidden: int, threads: int = 1) -> None:
         import onnxruntime as ort

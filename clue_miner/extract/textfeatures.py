@@ -192,10 +192,7 @@ class NgramVectorizer:
         data: list[np.ndarray] = []
         total = 0
         for text in texts:
-            t = fold((text or "")[: self.max_chars])
-            size = len(t)
-            ids = [j for j in map(get, [t[i:i + n] for n in range(1, self.max_n + 1) for i in range(size - n + 1)])
-                   if j is not None]
+            ids = [j for j in map(get, self._grams(text or "")) if j is not None]
             if ids:
                 cols, counts = np.unique(np.array(ids, np.int64), return_counts=True)
                 indices.append(cols)
