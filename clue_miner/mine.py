@@ -1,6 +1,8 @@
 """``mine``: complaint archive + case table in, the output directory of DESIGN.md out.
 
-read -> extract (all cores) -> link (DuckDB) -> clue rules -> write. Every input row ends up in
+read -> extract (all cores) -> link (DuckDB) -> clue rules -> write. Extractions are streamed, not
+held: each is written out as it comes, the linker keeps only its feature tables, and the clue rules
+read the extractions back from a spool on disk (``io.spool``). Every input row ends up in
 exactly one place: extractions.jsonl or rejected.jsonl (complaints), the linker or
 rejected.jsonl (cases).
 """
@@ -8,6 +10,7 @@ rejected.jsonl (cases).
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -15,12 +18,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clue_miner import __version__
-from clue_miner.types import CLUE_TYPES, Clue, Extraction, Match
+from clue_miner.types import CLUE_TYPES, Clue, Complaint, Extraction, Match
+
+if TYPE_CHECKING:
+    from clue_miner.link.incidents import LinkInputs
 
 log = logging.getLogger(__name__)
+
+# Complaints whose link features are built at once while the extractions stream in.
+_LINK_CHUNK = 2048
 
 
 @dataclass
@@ -70,7 +79,9 @@ def mine(
     from clue_miner.clues.engine import find_clues
     from clue_miner.extract.parallel import default_workers, run_parallel
     from clue_miner.io import JsonlWriter, read_cases, read_complaints, write_json
+    from clue_miner.io.spool import SpoolWriter, read_spool
     from clue_miner.knowledge.thresholds import Thresholds
+    from clue_miner.link.incidents import LinkInputs
 
     as_of = as_of or date.today()
     workers = workers or default_workers()
@@ -100,7 +111,6 @@ def mine(
         read_config(resolve(ner_model), kind="ner")
     if category_model and str(category_model) != "rules":
         read_config(resolve(category_model))  # a bad model directory fails here, not in a worker
-    extractions: list[Extraction] = []
     done = 0
 
     def bump(n: int) -> None:
@@ -109,33 +119,52 @@ def mine(
         if progress:
             progress("extract", done, len(rows))
 
-    with JsonlWriter(out_dir / "extractions.jsonl") as writer:
+    # Extractions stream: each goes to extractions.jsonl, to the spool (read back by the clue rules)
+    # and, a chunk at a time, into the link's feature tables; none is kept.
+    inputs = LinkInputs()
+    categories: Counter[str] = Counter()
+    work = tempfile.TemporaryDirectory(dir=out_dir, prefix=".work-")
+    spool_path = Path(work.name) / "extractions.parquet"
+    chunk_rows: list[Complaint] = []
+    chunk_exts: list[Extraction] = []
+    with work, JsonlWriter(out_dir / "extractions.jsonl") as writer, SpoolWriter(spool_path) as spool:
         for c, ext in zip(rows, run_parallel(factory, [c.text for c in rows], [c.received_at for c in rows],
                                              workers, on_progress=bump), strict=True):
-            extractions.append(ext)
             writer.write({"id": c.id, **ext.to_dict()})
-    seconds["extract"] = time.perf_counter() - tick
+            spool.write(c.id, ext)
+            categories[ext.category.label] += 1
+            chunk_rows.append(c)
+            chunk_exts.append(ext)
+            if len(chunk_rows) >= _LINK_CHUNK:
+                inputs.add(chunk_rows, chunk_exts)
+                chunk_rows, chunk_exts = [], []
+        inputs.add(chunk_rows, chunk_exts)
+        del chunk_rows, chunk_exts
+        spool.close()
+        seconds["extract"] = time.perf_counter() - tick
 
-    tick = time.perf_counter()
-    matches = _link(rows, extractions, case_table.frame, workers, link_threshold)
-    by_complaint: dict[str, list[Match]] = {}
-    with JsonlWriter(out_dir / "matches.jsonl") as writer:
-        for m in matches:
-            by_complaint.setdefault(m.complaint_id, []).append(m)
-            writer.write(m)
-    if progress:
-        progress("link", 1, 1)
-    seconds["link"] = time.perf_counter() - tick
+        tick = time.perf_counter()
+        matches = _link(inputs, case_table.frame, workers, link_threshold)
+        del inputs
+        by_complaint: dict[str, list[Match]] = {}
+        with JsonlWriter(out_dir / "matches.jsonl") as match_writer:
+            for m in matches:
+                by_complaint.setdefault(m.complaint_id, []).append(m)
+                match_writer.write(m)
+        if progress:
+            progress("link", 1, 1)
+        seconds["link"] = time.perf_counter() - tick
 
-    tick = time.perf_counter()
-    wanted = {m.case_id for ms in by_complaint.values() for m in ms}  # each incident's best among them
-    cases_by_id = _case_rows(case_table.frame, wanted)
-    settings = ClueSettings(as_of=as_of, stall_days=stall_days)
-    clues = find_clues(rows, extractions, by_complaint, cases_by_id, table, settings, province)
-    with JsonlWriter(out_dir / "clues.jsonl") as writer:
-        for clue in clues:
-            writer.write(clue)
-    seconds["clues"] = time.perf_counter() - tick
+        tick = time.perf_counter()
+        wanted = {m.case_id for ms in by_complaint.values() for m in ms}  # each incident's best among them
+        cases_by_id = _case_rows(case_table.frame, wanted)
+        settings = ClueSettings(as_of=as_of, stall_days=stall_days)
+        extractions = read_spool(spool_path, ((c.id, c.text) for c in rows))
+        clues = find_clues(rows, extractions, by_complaint, cases_by_id, table, settings, province)
+        with JsonlWriter(out_dir / "clues.jsonl") as clue_writer:
+            for clue in clues:
+                clue_writer.write(clue)
+        seconds["clues"] = time.perf_counter() - tick
 
     with JsonlWriter(out_dir / "rejected.jsonl") as writer:
         for r in list(comp.rejected) + list(case_table.rejected):
@@ -144,7 +173,7 @@ def mine(
     counts = Counter(c.clue_type for c in clues)
     summary = {
         "rows_in": comp.rows_in,
-        "rows_extracted": len(extractions),
+        "rows_extracted": sum(categories.values()),
         "rows_rejected": len(comp.rejected),
         "cases_in": case_table.rows_in,
         "cases_loaded": len(case_table.frame),
@@ -154,7 +183,7 @@ def mine(
         "clues": {t: counts.get(t, 0) for t in CLUE_TYPES},
         "clues_total": len(clues),
         "complaints_in_clues": sum(len(c.complaint_ids) for c in clues),
-        "categories": dict(Counter(e.category.label for e in extractions)),
+        "categories": dict(categories),
         "warnings": {
             "received_at_in_future": future,
             **{f"complaints.{k}": v for k, v in comp.warnings.items()},
@@ -172,13 +201,14 @@ def mine(
     return MineResult(out_dir, summary, clues)
 
 
-def _link(rows, extractions, frame, workers: int, threshold: float | None) -> list[Match]:  # noqa: ANN001
-    from clue_miner.link import LinkSettings, link_by_incident
+def _link(inputs: LinkInputs, frame, workers: int, threshold: float | None) -> list[Match]:  # noqa: ANN001
+    from clue_miner.link import LinkSettings
+    from clue_miner.link.incidents import link_inputs
 
     settings = LinkSettings(threads=workers)
     if threshold is not None:
         settings.threshold = threshold
-    return link_by_incident(rows, extractions, frame, settings=settings, summary_extractor=_summary_extractor)
+    return link_inputs(inputs, frame, settings=settings, summary_extractor=_summary_extractor)
 
 
 def _case_rows(frame, wanted: set[str]) -> dict[str, dict[str, Any]]:  # noqa: ANN001

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -39,40 +39,63 @@ class _Item:
 
 
 def find_clues(
-    complaints: Sequence[Complaint],
-    extractions: Sequence[Extraction],
+    complaints: Iterable[Complaint],
+    extractions: Iterable[Extraction],
     matches: Mapping[str, Sequence[Match]],
     cases: Mapping[str, Mapping[str, Any]],
     thresholds: Thresholds,
     settings: ClueSettings,
     province: str | None = None,
 ) -> list[Clue]:
-    """Clues for an archive.
+    """Clues for an archive (``extractions`` in step with ``complaints``; either may be a stream).
 
     ``matches`` maps complaint id -> accepted matches (best first); ``cases`` maps case id -> the
     case record as a mapping of canonical columns. ``province`` overrides the province read
     from each complaint's ``region``.
     """
+    # Items are decided as they come and only those that give a clue are kept, so the archive's
+    # extractions can stream through (``mine`` reads them back from disk). The exception are the
+    # items that several unlinked complaints against one suspect may add up (``_aggregate_unfiled``):
+    # they wait for the whole archive.
     items: list[_Item] = []
     for comp, ext in zip(complaints, extractions, strict=True):
         ms = matches.get(comp.id) or ()
         units = _judged_units(ext, ms)
         if not units:
-            items.append(_item(comp, ext, ms[0] if ms else None, cases, thresholds, province))
+            _keep(items, _item(comp, ext, ms[0] if ms else None, cases, thresholds, province), settings)
             continue
         for unit in units:
             best = next((m for m in ms if m.incident == unit.index), None)
             item = _item(comp, unit_extraction(ext, unit), best, cases, thresholds, province)
             item.incident = unit.index
-            items.append(item)
+            _keep(items, item, settings)
 
     _aggregate_unfiled(items, thresholds, province)
     for it in items:
-        it.decision = decide(
-            it.view, it.ext.category.label, it.ext.category.score, it.case,
-            it.match.score if it.match is not None else 1.0, settings,
-        )
+        if it.decision is None:
+            it.decision = _decide(it, settings)
     return _group([it for it in items if it.decision is not None])
+
+
+def _decide(it: _Item, settings: ClueSettings) -> Decision | None:
+    return decide(it.view, it.ext.category.label, it.ext.category.score, it.case,
+                  it.match.score if it.match is not None else 1.0, settings)
+
+
+def _aggregable(it: _Item) -> bool:
+    """May this item's facts be added up with other complaints' (``_aggregate_unfiled``)?"""
+    v = it.view
+    return it.case is None and v.offence is not None and v.criminal is False
+
+
+def _keep(items: list[_Item], it: _Item, settings: ClueSettings) -> None:
+    """Keep an item that gives a clue, or that may once its facts are added up with others'."""
+    if _aggregable(it):
+        items.append(it)
+        return
+    it.decision = _decide(it, settings)
+    if it.decision is not None:
+        items.append(it)
 
 
 def _judged_units(ext: Extraction, matches: Sequence[Match]) -> tuple[IncidentUnit, ...]:
@@ -104,7 +127,7 @@ def _aggregate_unfiled(items: list[_Item], thresholds: Thresholds, province: str
     keyed: dict[int, set[str]] = {}
     for i, it in enumerate(items):
         v = it.view
-        if it.case is not None or v.offence is None or v.criminal is not False:
+        if not _aggregable(it):
             continue
         keys = {f"{v.offence}|{k}" for k in suspect_keys(it.complaint, it.ext, family(v.offence))}
         if keys:

@@ -95,6 +95,20 @@ class SideTables:
     items: pa.Table
     names: pa.Table
 
+    @classmethod
+    def concat(cls, parts: Sequence[SideTables]) -> SideTables:
+        """One side from chunks whose ``_id`` already count on from each other."""
+        import pyarrow as pa
+
+        if not parts:
+            main, items, names = _schemas()
+            return cls(main.empty_table(), items.empty_table(), names.empty_table())
+        if len(parts) == 1:
+            return parts[0]
+        return cls(pa.concat_tables([p.main for p in parts]).combine_chunks(),
+                   pa.concat_tables([p.items for p in parts]).combine_chunks(),
+                   pa.concat_tables([p.names for p in parts]).combine_chunks())
+
     @property
     def rows(self) -> int:
         return self.main.num_rows
@@ -144,8 +158,11 @@ def _clean_text(value: Any) -> str | None:
     return text or None
 
 
-def complaint_tables(complaints: Sequence[Complaint], extractions: Sequence[Extraction]) -> SideTables:
-    """Feature tables of the complaints (``extractions[i]`` belongs to ``complaints[i]``)."""
+def complaint_tables(complaints: Sequence[Complaint], extractions: Sequence[Extraction], offset: int = 0
+                     ) -> SideTables:
+    """Feature tables of the complaints (``extractions[i]`` belongs to ``complaints[i]``); ``_id``
+    counts from ``offset`` (a chunk of a longer archive: rows have no state across them, so the
+    chunks' tables concatenated equal the whole archive's)."""
     import pyarrow as pa
 
     if len(complaints) != len(extractions):
@@ -175,7 +192,7 @@ def complaint_tables(complaints: Sequence[Complaint], extractions: Sequence[Extr
             names["surname"].append(info.surname)
             names["py"].append(info.pinyin)
 
-    for i, (comp, ex) in enumerate(zip(complaints, extractions, strict=True)):
+    for i, (comp, ex) in enumerate(zip(complaints, extractions, strict=True), start=offset):
         locations: list[str] = []
         for ent in ex.entities:
             label = ent.label

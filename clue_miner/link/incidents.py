@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from clue_miner.link.taxonomy import canonical_offence, offence_family
@@ -42,7 +42,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["IncidentUnit", "assign", "incident_units", "link_by_incident", "unit_extraction"]
+__all__ = ["IncidentUnit", "LinkInputs", "assign", "incident_units", "link_by_incident", "link_inputs",
+           "unit_extraction"]
 
 # Joins a complaint id and an incident index into the unit's id inside the unit pass (never written).
 _SEP = "\u001f"
@@ -218,30 +219,68 @@ def _case_families(cases: SideTables, case_ids: set[str]) -> dict[str, set[str]]
     return out
 
 
-def link_units(complaints: Sequence[Complaint], extractions: Sequence[Extraction], cases: SideTables,
-               settings: LinkSettings | None = None) -> list[Match]:
+@dataclass
+class LinkInputs:
+    """What linking needs of the complaints, gathered chunk by chunk as their extractions arrive,
+    so that a caller (``mine``) can drop each extraction once it is added: the feature tables of
+    the whole complaints, those of the incident units of several-incident complaints, the other
+    complaints' masked texts (the unit pass's text background), and the several-incident
+    complaints' extractions (``assign`` reads their incidents). Adding the archive in chunks or
+    at once gives the same tables."""
+
+    whole: list[SideTables] = field(default_factory=list)
+    units: list[SideTables] = field(default_factory=list)
+    unit_keys: dict[str, tuple[str, int]] = field(default_factory=dict)  # unit row id -> (complaint id, incident)
+    background: list[str] = field(default_factory=list)
+    several: dict[str, Extraction] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)  # complaint ids as added
+    n_units: int = 0
+
+    def add(self, complaints: Sequence[Complaint], extractions: Sequence[Extraction]) -> None:
+        from clue_miner.link.features import complaint_tables, masked_text
+
+        self.whole.append(complaint_tables(complaints, extractions, offset=len(self.order)))
+        rows, exts, keys = _unit_rows(complaints, extractions)
+        if rows:
+            self.units.append(complaint_tables(rows, exts, offset=self.n_units))
+            self.n_units += len(rows)
+        for key, (pos, unit) in keys.items():
+            self.unit_keys[key] = (complaints[pos].id, unit.index)
+        several = {pos for pos, _ in keys.values()}
+        for pos, (comp, ext) in enumerate(zip(complaints, extractions, strict=True)):
+            self.order.append(comp.id)
+            if pos in several:
+                self.several[comp.id] = ext
+            else:
+                self.background.append(masked_text(comp.text, ext.entities))
+
+
+def _link_units(inputs: LinkInputs, cases: SideTables, settings: LinkSettings | None) -> list[Match]:
     """The unit pass: each unit of the several-unit complaints linked on its own (``incident``
     set, ``complaint_id`` the complaint's), or [] when no complaint has several units."""
-    from clue_miner.link.features import complaint_tables, masked_text
+    from clue_miner.link.features import SideTables
     from clue_miner.link.linker import link_tables
 
-    rows, exts, keys = _unit_rows(complaints, extractions)
-    if not rows:
+    if not inputs.n_units:
         return []
     # the other complaints weigh the text evidence's terms as in the whole pass (a few incidents
     # alone would make every shared n-gram rare)
-    several = {pos for pos, _ in keys.values()}
-    background = [masked_text(c.text, e.entities) for pos, (c, e) in enumerate(zip(complaints, extractions,
-                                                                                      strict=True))
-                  if pos not in several]
-    found = link_tables(complaint_tables(rows, exts), cases, settings, text_background=background).matches
+    found = link_tables(SideTables.concat(inputs.units), cases, settings, text_background=inputs.background).matches
     out = []
     for m in found:
-        pos, unit = keys[m.complaint_id]
-        out.append(replace(m, complaint_id=complaints[pos].id, incident=unit.index))
-    logger.info("linked %d incidents of %d several-incident complaints: %d matches", len(rows), len(several),
-                len(out))
+        complaint_id, index = inputs.unit_keys[m.complaint_id]
+        out.append(replace(m, complaint_id=complaint_id, incident=index))
+    logger.info("linked %d incidents of %d several-incident complaints: %d matches", inputs.n_units,
+                len(inputs.several), len(out))
     return out
+
+
+def link_units(complaints: Sequence[Complaint], extractions: Sequence[Extraction], cases: SideTables,
+               settings: LinkSettings | None = None) -> list[Match]:
+    """The unit pass alone (see ``_link_units``)."""
+    inputs = LinkInputs()
+    inputs.add(complaints, extractions)
+    return _link_units(inputs, cases, settings)
 
 
 def link_by_incident(complaints: Sequence[Complaint], extractions: Sequence[Extraction], cases: Any,
@@ -249,14 +288,22 @@ def link_by_incident(complaints: Sequence[Complaint], extractions: Sequence[Extr
                      summary_extractor: SummaryExtractor | None = None) -> list[Match]:
     """``link`` (same matches for every complaint that tells one incident), with the incidents of
     several-incident complaints linked on their own and each match naming its incident."""
+    inputs = LinkInputs()
+    inputs.add(complaints, extractions)
+    return link_inputs(inputs, cases, settings, summary_extractor)
+
+
+def link_inputs(inputs: LinkInputs, cases: Any, settings: LinkSettings | None = None,
+                summary_extractor: SummaryExtractor | None = None) -> list[Match]:
+    """``link_by_incident`` on inputs gathered beforehand (``LinkInputs.add``)."""
     from clue_miner.link.case_features import case_tables
-    from clue_miner.link.features import complaint_tables
+    from clue_miner.link.features import SideTables
     from clue_miner.link.linker import link_tables
 
     k_tables = case_tables(cases, summary_extractor)
-    whole = link_tables(complaint_tables(complaints, extractions), k_tables, settings).matches
-    own = link_units(complaints, extractions, k_tables, settings)
-    several = {c.id: e for c, e in zip(complaints, extractions, strict=True) if incident_units(e)}
+    whole = link_tables(SideTables.concat(inputs.whole), k_tables, settings).matches
+    own = _link_units(inputs, k_tables, settings)
+    several = inputs.several
     if not several:
         return whole
     by_whole: dict[str, list[Match]] = {}
@@ -267,10 +314,9 @@ def link_by_incident(complaints: Sequence[Complaint], extractions: Sequence[Extr
         by_own.setdefault(m.complaint_id, []).append(m)
     families = _case_families(k_tables, {ms[0].case_id for cid, ms in by_whole.items() if cid in several})
     out: list[Match] = []
-    for comp in complaints:
-        if comp.id in several:
-            out.extend(assign(comp.id, several[comp.id], by_whole.get(comp.id, ()), by_own.get(comp.id, ()),
-                              families))
+    for cid in inputs.order:
+        if cid in several:
+            out.extend(assign(cid, several[cid], by_whole.get(cid, ()), by_own.get(cid, ()), families))
         else:
-            out.extend(by_whole.get(comp.id, ()))
+            out.extend(by_whole.get(cid, ()))
     return out
