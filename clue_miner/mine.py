@@ -122,6 +122,7 @@ def mine(
     # Extractions stream: each goes to extractions.jsonl, to the spool (read back by the clue rules)
     # and, a chunk at a time, into the link's feature tables; none is kept.
     inputs = LinkInputs()
+    link_seconds: dict[str, float] = {"complaint_features": 0.0}  # built during extraction, in this process
     categories: Counter[str] = Counter()
     work = tempfile.TemporaryDirectory(dir=out_dir, prefix=".work-")
     spool_path = Path(work.name) / "extractions.parquet"
@@ -136,15 +137,19 @@ def mine(
             chunk_rows.append(c)
             chunk_exts.append(ext)
             if len(chunk_rows) >= _LINK_CHUNK:
+                t = time.perf_counter()
                 inputs.add(chunk_rows, chunk_exts)
+                link_seconds["complaint_features"] += time.perf_counter() - t
                 chunk_rows, chunk_exts = [], []
+        t = time.perf_counter()
         inputs.add(chunk_rows, chunk_exts)
+        link_seconds["complaint_features"] += time.perf_counter() - t
         del chunk_rows, chunk_exts
         spool.close()
         seconds["extract"] = time.perf_counter() - tick
 
         tick = time.perf_counter()
-        matches = _link(inputs, case_table.frame, workers, link_threshold)
+        matches = _link(inputs, case_table.frame, workers, link_threshold, link_seconds)
         del inputs
         by_complaint: dict[str, list[Match]] = {}
         with JsonlWriter(out_dir / "matches.jsonl") as match_writer:
@@ -190,6 +195,7 @@ def mine(
             **{f"cases.{k}": v for k, v in case_table.warnings.items()},
         },
         "seconds": {k: round(v, 3) for k, v in seconds.items()},
+        "link_seconds": {k: round(v, 3) for k, v in link_seconds.items()},
         "as_of": as_of.isoformat(),
         "stall_days": stall_days,
         "workers": workers,
@@ -201,14 +207,15 @@ def mine(
     return MineResult(out_dir, summary, clues)
 
 
-def _link(inputs: LinkInputs, frame, workers: int, threshold: float | None) -> list[Match]:  # noqa: ANN001
+def _link(inputs: LinkInputs, frame, workers: int, threshold: float | None,  # noqa: ANN001
+          seconds: dict[str, float]) -> list[Match]:
     from clue_miner.link import LinkSettings
     from clue_miner.link.incidents import link_inputs
 
     settings = LinkSettings(threads=workers)
     if threshold is not None:
         settings.threshold = threshold
-    return link_inputs(inputs, frame, settings=settings, summary_extractor=_summary_extractor)
+    return link_inputs(inputs, frame, settings=settings, summary_extractor=_summary_extractor, seconds=seconds)
 
 
 def _case_rows(frame, wanted: set[str]) -> dict[str, dict[str, Any]]:  # noqa: ANN001

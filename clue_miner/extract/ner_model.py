@@ -215,6 +215,8 @@ class NerModel:
         st = self._load()
         n, steps = len(pieces), max(len(p) for p in pieces)
         lengths = np.array([len(p) for p in pieces], dtype=np.int64)
+        if hasattr(st["lstm"], "rows"):  # a layer that runs rows alone: no padded batch of inputs
+            return st["lstm"].rows([self._features(p) for p in pieces], steps), lengths
         cids = np.zeros((n, steps), dtype=np.int64)
         bids = np.zeros((n, steps), dtype=np.int64)
         lexicon, k = st["lexicon"], st["word_k"]
@@ -239,6 +241,24 @@ class NerModel:
             we = np.einsum("btsk,btskd->btsd", wwts, st["word_emb"][wids])
             parts.append(we.reshape(n, steps, -1))
         return st["lstm"](np.concatenate(parts, axis=2), lengths), lengths
+
+    def _features(self, piece: str) -> np.ndarray:
+        """One piece's encoder input ``(T, D)``: what ``_encode`` builds for a padded batch, row by row."""
+        st = self._load()
+        c, b = st["vocab"].encode(piece)
+        parts = [st["char_emb"][np.asarray(c, dtype=np.int64)]]
+        if st["bigram_emb"] is not None:
+            parts.append(st["bigram_emb"][np.asarray(b, dtype=np.int64)])
+        lexicon = st["lexicon"]
+        if lexicon is not None:
+            found = lexicon.matches(piece)
+            parts.append(np.asarray(lexicon.features(piece, found), dtype=np.float32))
+            if st["word_emb"] is not None:
+                wids, wwts = lexicon.word_slots(piece, st["to_model"], st["word_k"], found)
+                we = np.einsum("tsk,tskd->tsd", np.asarray(wwts, dtype=np.float32),
+                               st["word_emb"][np.asarray(wids, dtype=np.int64)])
+                parts.append(we.reshape(len(piece), -1))
+        return np.concatenate(parts, axis=1)
 
     def predict_native(self, texts: Sequence[str], heads: Sequence[str]) -> list[dict[str, list[tuple[int, int, str]]]]:
         """Per text, per head, the native spans ``(start, end, label)`` (offsets into the text).

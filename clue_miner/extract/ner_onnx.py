@@ -69,15 +69,19 @@ class OnnxBiLSTM:
         self.hidden = hidden
 
     def __call__(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        bsz, steps, _ = x.shape
-        out = np.zeros((bsz, steps, 2 * self.hidden), dtype=np.float32)
-        for i in range(bsz):
-            n = int(lengths[i])
+        return self.rows([x[i, :int(n)] for i, n in enumerate(lengths)], x.shape[1])
+
+    def rows(self, xs: list[np.ndarray], steps: int) -> np.ndarray:
+        """Each ``(T_i, D)`` input on its own, into one ``(B, steps, 2H)`` output (zero past T_i).
+        Callers that build each row's features alone pass them here and never pad the inputs."""
+        out = np.zeros((len(xs), steps, 2 * self.hidden), dtype=np.float32)
+        for i, xi in enumerate(xs):
+            n = len(xi)
             if n <= 0:
                 continue
-            xi = np.ascontiguousarray(x[i, :n, None, :], dtype=np.float32)  # (T, 1, D)
+            xi = np.ascontiguousarray(xi[:, None, :], dtype=np.float32)  # (T, 1, D)
             y = self.session.run(None, {"X": xi, "L": np.array([n], dtype=np.int32)})[0]  # (T, 2, 1, H)
-            out[i, :n] = y[:, :, 0, :].reshape(n, 2 * self.hidden)
+            out[i, :n] = y.reshape(n, 2 * self.hidden)
         return out
 
 

@@ -39,6 +39,19 @@ def fold(text: str) -> str:
     return text.translate(FOLD)
 
 
+def _codes(text: str) -> np.ndarray:
+    """The code points of ``text`` (lone surrogates included) as uint64."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+
+
+def _gram_keys(windows: np.ndarray, n: int) -> np.ndarray:
+    """One integer per n-gram (rows of ``windows``, n code points < 2**21 each, n <= 3): exact."""
+    key = windows[:, 0].copy()
+    for j in range(1, n):
+        key = (key << np.uint64(21)) | windows[:, j]
+    return key
+
+
 @dataclass(frozen=True, slots=True)
 class Rows:
     """A batch of sparse rows (CSR): ``data[indptr[i]:indptr[i+1]]`` at ``indices[…]`` for row i."""
@@ -171,6 +184,15 @@ class NgramVectorizer:
         self.ngram_len_ = np.array([len(g) for g in self.vocabulary_], np.int8)
         self.desc_mask_ = self.ngram_len_ <= self.desc_max_n
         self.bigram_mask_ = self.ngram_len_ == 2
+        # per n-gram length, the sorted integer keys of the vocabulary's n-grams and their ids:
+        # ``counts`` looks a text's n-grams up in these with one searchsorted per length
+        self._tables: list[tuple[np.ndarray, np.ndarray]] = []
+        for n in range(1, self.max_n + 1):
+            ids = np.flatnonzero(self.ngram_len_ == n)
+            grams = [self.vocabulary_[i] for i in ids]
+            keys = _gram_keys(_codes("".join(grams)).reshape(len(grams), n), n) if grams else np.zeros(0, np.uint64)
+            order = np.argsort(keys, kind="stable")
+            self._tables.append((keys[order], ids[order].astype(np.int64)))
 
     @classmethod
     def from_arrays(cls, vocabulary: list[str], idf: np.ndarray, params: dict[str, int]) -> NgramVectorizer:
@@ -186,6 +208,37 @@ class NgramVectorizer:
     # ------------------------------------------------------------------ transform
     def counts(self, texts: Sequence[str]) -> Rows:
         """Raw n-gram counts per text (columns sorted within a row)."""
+        if self.max_n > 3:  # integer keys hold three code points at most
+            return self._counts_by_dict(texts)
+        folded = [fold((t or "")[: self.max_chars]) for t in texts]
+        lengths = np.array([len(t) for t in folded], np.int64)
+        codes = _codes("".join(folded))
+        ends = np.repeat(np.cumsum(lengths), lengths)  # per position: where its text ends
+        rows_of = np.repeat(np.arange(len(folded), dtype=np.int64), lengths)
+        found_rows, found_ids = [], []
+        for n, (keys, ids) in enumerate(self._tables, start=1):
+            if len(codes) < n or not len(keys):
+                continue
+            windows = np.lib.stride_tricks.sliding_window_view(codes, n)
+            inside = np.arange(len(windows)) + n <= ends[: len(windows)]  # n-grams within one text
+            found = _gram_keys(windows[inside], n)
+            pos = np.searchsorted(keys, found)
+            pos[pos == len(keys)] = 0
+            hit = keys[pos] == found
+            found_rows.append(rows_of[: len(windows)][inside][hit])
+            found_ids.append(ids[pos[hit]])
+        n_vocab = len(self.vocabulary_)
+        if found_rows:
+            pairs = np.concatenate(found_rows) * n_vocab + np.concatenate(found_ids)
+            uniq, counts = np.unique(pairs, return_counts=True)
+        else:
+            uniq, counts = np.zeros(0, np.int64), np.zeros(0, np.int64)
+        row = uniq // max(n_vocab, 1)
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=len(folded)))]).astype(np.int64)
+        return Rows(indptr, (uniq - row * n_vocab).astype(np.int64), counts.astype(np.float32))
+
+    def _counts_by_dict(self, texts: Sequence[str]) -> Rows:
+        """``counts`` one n-gram at a time through the vocabulary dict (any ``max_n``; the reference)."""
         get = self.index_.get
         indptr = [0]
         indices: list[np.ndarray] = []

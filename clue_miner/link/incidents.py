@@ -294,15 +294,28 @@ def link_by_incident(complaints: Sequence[Complaint], extractions: Sequence[Extr
 
 
 def link_inputs(inputs: LinkInputs, cases: Any, settings: LinkSettings | None = None,
-                summary_extractor: SummaryExtractor | None = None) -> list[Match]:
-    """``link_by_incident`` on inputs gathered beforehand (``LinkInputs.add``)."""
+                summary_extractor: SummaryExtractor | None = None,
+                seconds: dict[str, float] | None = None) -> list[Match]:
+    """``link_by_incident`` on inputs gathered beforehand (``LinkInputs.add``). ``seconds``, when
+    given, receives the time of each step: case features, the whole pass's text index, blocking and
+    scoring (``whole.*``), the unit pass and the reconciliation."""
+    import time
+
     from clue_miner.link.case_features import case_tables
     from clue_miner.link.features import SideTables
     from clue_miner.link.linker import link_tables
 
+    clock = {} if seconds is None else seconds
+    t0 = time.perf_counter()
     k_tables = case_tables(cases, summary_extractor)
-    whole = link_tables(SideTables.concat(inputs.whole), k_tables, settings).matches
+    t1 = time.perf_counter()
+    result = link_tables(SideTables.concat(inputs.whole), k_tables, settings)
+    whole = result.matches
+    t2 = time.perf_counter()
     own = _link_units(inputs, k_tables, settings)
+    t3 = time.perf_counter()
+    clock.update({"case_features": t1 - t0, "whole": t2 - t1,
+                  **{f"whole.{k}": v for k, v in result.stats.get("seconds", {}).items()}, "units": t3 - t2})
     several = inputs.several
     if not several:
         return whole
@@ -319,4 +332,5 @@ def link_inputs(inputs: LinkInputs, cases: Any, settings: LinkSettings | None = 
             out.extend(assign(cid, several[cid], by_whole.get(cid, ()), by_own.get(cid, ()), families))
         else:
             out.extend(by_whole.get(cid, ()))
+    clock["assign"] = time.perf_counter() - t3
     return out

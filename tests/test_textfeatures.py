@@ -1,0 +1,52 @@
+"""N-gram counts: the vectorised lookup (integer keys, one searchsorted per n-gram length for a
+whole batch) gives exactly the rows of the one-n-gram-at-a-time dict lookup."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clue_miner.extract.textfeatures import NgramVectorizer, Rows
+
+TRAIN = ["我的电动车被偷了，价值4500元", "他骗走了我五万块钱", "小区路灯坏了", "ＡＢＣ１２３被打伤", "被偷被骗被打",
+         "电动车电动车", "a\x00b", "\ud800孤立代理"]
+
+
+def _same(a: Rows, b: Rows) -> None:
+    assert a.indptr.tolist() == b.indptr.tolist()
+    assert a.indices.tolist() == b.indices.tolist() and a.indices.dtype == b.indices.dtype
+    assert a.data.tolist() == b.data.tolist() and a.data.dtype == b.data.dtype
+
+
+def _vectorizer(max_n: int = 3, max_chars: int = 3000) -> NgramVectorizer:
+    return NgramVectorizer(max_n=max_n, min_df=1, max_chars=max_chars).fit(TRAIN, extra=["abc", "被"])
+
+
+def test_counts_equal_the_dict_lookup_on_edge_cases() -> None:
+    vec = _vectorizer(max_chars=12)
+    texts = [*TRAIN, "", None, "被", "电动车" * 20, "ＡＢＣ９９９", "\x00\x00a", "只有生字"]
+    _same(vec.counts(texts), vec._counts_by_dict(texts))
+    for text in texts:
+        _same(vec.counts([text]), vec._counts_by_dict([text]))
+    assert vec.counts([]).n_rows == 0
+
+
+def test_counts_fold_digits_and_width() -> None:
+    vec = _vectorizer()
+    a, b = vec.counts(["价值4500元"]), vec.counts(["价值９９９９元"])
+    _same(a, b)
+    assert np.all(a.data >= 1)
+
+
+def test_longer_n_grams_fall_back_to_the_dict() -> None:
+    vec = _vectorizer(max_n=4)
+    texts = ["我的电动车被偷了", "被偷被骗被打"]
+    _same(vec.counts(texts), vec._counts_by_dict(texts))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("电动车被偷骗打了我的元0１ＡaB \x00")), max_size=40), max_size=6))
+def test_counts_equal_the_dict_lookup(texts: list[str]) -> None:
+    vec = _vectorizer()
+    _same(vec.counts(texts), vec._counts_by_dict(texts))
