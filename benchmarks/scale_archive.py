@@ -20,10 +20,14 @@ import argparse
 import hashlib
 import json
 import re
+import sys
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from corpora.synth.ids import id_check_char  # noqa: E402
 
 ARCHIVES = ("beijing", "sichuan")
 SPREAD_DAYS = 2190  # copies spread over six years before the originals' dates
@@ -37,16 +41,11 @@ _FULL = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})([日号])")
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _YM = re.compile(r"(\d{4})年(\d{1,2})月(?!\d)")
 _MD = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})([日号])")
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ALNUM = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
 
 
 def _h(*parts: object) -> int:
     return int(hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=8).hexdigest(), 16)
-
-
-def _id_check(body: str) -> str:
-    return "10X98765432"[sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True)) % 11]
 
 
 def _safe_day(y: int, m: int, d: int) -> date | None:
@@ -101,7 +100,7 @@ class Copy:
 
     def _id(self, m: re.Match[str]) -> str:
         body = m.group(1) + m.group(2) + f"{(int(m.group(3)) + self.k) % 1000:03d}"
-        return body + _id_check(body)
+        return body + id_check_char(body)
 
     def _alnum(self, tail: str) -> str:
         return "".join(_ALNUM[(_ALNUM.index(ch) + _h("plate", tail, self.k)) % len(_ALNUM)] if ch in _ALNUM else ch

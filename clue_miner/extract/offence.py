@@ -191,19 +191,40 @@ class OffenceRules:
     def predict(self, texts: list[str]) -> list[list[OffenceCandidate]]:
         """Offences per text, best first (possibly none)."""
         comp = self._compile()
+        self._check_cache(comp)
         return [self._predict_one(comp, t) if t else [] for t in texts]
 
     def predict_scores(self, texts: list[str]) -> list[dict[str, float]]:
         """All offence scores per text (before thresholds), for tuning and calibration."""
         comp = self._compile()
+        self._check_cache(comp)
         out: list[dict[str, float]] = []
         for t in texts:
             scores: dict[str, float] = {}
-            for i, (s, _) in (self._score(comp, t) if t else {}).items():
+            for i, (s, _) in (self._scored(comp, t) if t else {}).items():
                 name = comp.entries[i][0]
                 scores[name] = max(s, scores.get(name, 0.0))
             out.append(scores)
         return out
+
+    # The offence model asks for a batch's rule scores (``predict_scores``) and then the rules'
+    # offences with evidence (``predict``) of the same texts: the scores of the last texts are kept
+    # (read-only), for as long as the parameters stay as they were.
+    _CACHE_SIZE = 1024
+
+    def _check_cache(self, comp: _Compiled) -> None:
+        token = (id(comp), tuple(self.get_params().values()))
+        if getattr(self, "_cache_token", None) != token:
+            self._cache: dict[str, dict[int, tuple[float, list[tuple[int, int, str]]]]] = {}
+            self._cache_token = token
+
+    def _scored(self, comp: _Compiled, text: str) -> dict[int, tuple[float, list[tuple[int, int, str]]]]:
+        found = self._cache.get(text)
+        if found is None:
+            if len(self._cache) >= self._CACHE_SIZE:
+                self._cache.clear()
+            found = self._cache[text] = self._score(comp, text)
+        return found
 
     def _score(self, comp: _Compiled, text: str) -> dict[int, tuple[float, list[tuple[int, int, str]]]]:
         folded = text.translate(_FOLD)
@@ -371,7 +392,7 @@ class OffenceRules:
         return factor
 
     def _predict_one(self, comp: _Compiled, text: str) -> list[OffenceCandidate]:
-        found = self._score(comp, text)
+        found = self._scored(comp, text)
         if not found:
             return []
         # one record per name: the criminal and administrative twins of a name (赌博) merge, the
