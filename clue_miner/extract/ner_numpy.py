@@ -131,10 +131,12 @@ def _backtrace(back: np.ndarray, final: np.ndarray, lengths: np.ndarray) -> list
     cur = final.argmax(axis=1)
     flat = np.arange(bsz)
     paths = np.zeros((bsz, steps), dtype=np.int64)
+    all_live = int(np.min(lengths)) if bsz else 0
     for t in range(steps - 1, -1, -1):
         paths[:, t] = cur
-        if t > 0:
-            cur = np.where(t < lengths, back[t, flat, cur], cur)
+        if t <= 0:
+            continue
+        cur = back[t, flat, cur] if t < all_live else np.where(t < lengths, back[t, flat, cur], cur)
     return [paths[b, : int(lengths[b])].tolist() for b in range(bsz)]
 
 
@@ -171,13 +173,18 @@ def viterbi_many(jobs: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     back = np.zeros((steps, bsz, k), dtype=np.int16)
     keep = np.arange(k)[None, :]
     rows = np.arange(bsz)[:, None]
+    all_live = int(np.min(lengths))  # steps every row still runs
     for t in range(1, steps):
         cand = score[:, None, :] + row_into
         best = cand.argmax(axis=2)
         new = cand[rows, keep, best] + ems[:, t]
-        live = (t < lengths)[:, None]
-        score = np.where(live, new, score)
-        back[t] = np.where(live, best, keep)
+        if t < all_live:
+            score = new
+            back[t] = best
+        else:
+            live = (t < lengths)[:, None]
+            score = np.where(live, new, score)
+            back[t] = np.where(live, best, keep)
     paths = _backtrace(back, score + end[head], lengths)
     bounds = np.cumsum([0, *sizes])
     return [paths[bounds[i]:bounds[i + 1]] for i in range(len(sizes))]
