@@ -315,6 +315,7 @@ class NerModel:
             # large one head by head; the confirming head always after the speaking one, on its own
             together = len(batch) <= _DECODE_TOGETHER
             jobs: list[tuple[str, list[int], np.ndarray, np.ndarray]] = []
+            ems = self._all_emissions(st, [h for h in every if confirm is None or h != confirm[1]], hidden)
             for name in every:
                 confirming = confirm is not None and name == confirm[1]
                 if confirming:  # the speaking head's spans decide the rows: decode what is queued first
@@ -325,7 +326,7 @@ class NerModel:
                 if not rows:
                     continue
                 hd: _Head = st["heads"][name]
-                em, lens = self._emissions(hd, hidden, lengths, rows)
+                em, lens = self._emissions(hd, hidden, lengths, rows, ems.get(name))
                 if together and not confirming:
                     jobs.append((name, rows, em, lens))
                     continue
@@ -335,8 +336,26 @@ class NerModel:
         return out, probs
 
     @staticmethod
-    def _emissions(hd: _Head, hidden: np.ndarray, lengths: np.ndarray, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        em = hidden @ hd.w + hd.b
+    def _all_emissions(st: dict[str, Any], names: list[str], hidden: np.ndarray) -> dict[str, np.ndarray]:
+        """Emissions of several heads from one product with their weights side by side (one pass
+        over the hidden states instead of one per head); head -> ``(B, T, K_h)``."""
+        if len(names) < 2:
+            return {}
+        key = ("emit", *names)
+        if key not in st:
+            heads = [st["heads"][n] for n in names]
+            st[key] = (np.ascontiguousarray(np.concatenate([h.w for h in heads], axis=1)),
+                       np.concatenate([h.b for h in heads]),
+                       np.cumsum([0, *(h.w.shape[1] for h in heads)]))
+        w, b, bounds = st[key]
+        em = hidden @ w + b
+        return {n: np.ascontiguousarray(em[..., bounds[i]:bounds[i + 1]]) for i, n in enumerate(names)}
+
+    @staticmethod
+    def _emissions(hd: _Head, hidden: np.ndarray, lengths: np.ndarray, rows: list[int],
+                   em: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        if em is None:
+            em = hidden @ hd.w + hd.b
         if len(rows) < len(hidden):  # slice the (small) emissions, not the hidden states
             return em[rows], lengths[rows]
         return em, lengths
