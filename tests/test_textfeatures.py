@@ -1,5 +1,5 @@
-"""N-gram counts: the vectorised lookup (integer keys, one searchsorted per n-gram length for a
-whole batch) gives exactly the rows of the one-n-gram-at-a-time dict lookup."""
+"""Vectorised lookups equal the dict lookups they replace: n-gram counts (integer keys, one
+searchsorted per n-gram length for a whole batch) and the NER vocabulary's character and bigram ids."""
 
 from __future__ import annotations
 
@@ -50,3 +50,24 @@ def test_longer_n_grams_fall_back_to_the_dict() -> None:
 def test_counts_equal_the_dict_lookup(texts: list[str]) -> None:
     vec = _vectorizer()
     _same(vec.counts(texts), vec._counts_by_dict(texts))
+
+
+def test_ner_vocab_encode_equals_the_dict_lookup() -> None:
+    from clue_miner.extract.ner_features import Vocab
+
+    vocab = Vocab(["<pad>", "<unk>", "我", "被", "骗", "0", "a", "\U00020000"],
+                  ["<pad>", "<unk>", "我被", "被骗", "00", "0元", "a0", "骗\x03", "0\x03"])
+    for text in ["", "我", "我被骗了500元", "ab12", "\U00020000我", "\ud800被骗", "被骗\x03", "ＡＢ"]:
+        a, b = vocab.encode(text), vocab.encode_by_dict(text)
+        assert a[0].tolist() == b[0].tolist() and a[1].tolist() == b[1].tolist(), text
+        assert a[0].dtype == b[0].dtype == np.int64
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("我被骗了元0123aZ\x03\U00020000 ")), max_size=30))
+def test_ner_vocab_encode_property(text: str) -> None:
+    from clue_miner.extract.ner_features import Vocab
+
+    vocab = Vocab(["<pad>", "<unk>", "我", "被", "骗", "0", "a"], ["<pad>", "<unk>", "我被", "被骗", "00", "0元", "a0"])
+    a, b = vocab.encode(text), vocab.encode_by_dict(text)
+    assert a[0].tolist() == b[0].tolist() and a[1].tolist() == b[1].tolist()

@@ -28,6 +28,31 @@ def bigrams(text: str) -> list[str]:
     return [folded[i:i + 2] if i + 1 < len(folded) else folded[i] + _END for i in range(len(folded))]
 
 
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+
+
+def _code_key(gram: str) -> int:
+    key = 0
+    for ch in gram:
+        key = (key << 21) | ord(ch)
+    return key
+
+
+def _table(mapping: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    keys = np.array(sorted(mapping), dtype=np.uint64)
+    return keys, np.array([mapping[int(k)] for k in keys], dtype=np.int64)
+
+
+def _lookup(table: tuple[np.ndarray, np.ndarray], query: np.ndarray) -> np.ndarray:
+    keys, ids = table
+    if not len(keys):
+        return np.full(len(query), UNK, dtype=np.int64)
+    pos = np.searchsorted(keys, query)
+    pos[pos == len(keys)] = 0
+    return np.where(keys[pos] == query, ids[pos], UNK)
+
+
 @dataclass
 class Vocab:
     """Character, bigram and lexicon-word vocabularies (lists; the index of an entry is its id;
@@ -40,8 +65,23 @@ class Vocab:
     def __post_init__(self) -> None:
         self._c = {c: i for i, c in enumerate(self.chars)}
         self._b = {b: i for i, b in enumerate(self.bigrams)}
+        self._keys: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None
 
     def encode(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Character and bigram ids of ``text`` (UNK where the vocabulary lacks one)."""
+        if self._keys is None:  # the maps as sorted integer keys (code points, two << 21 | ...), built once
+            self._keys = (_table({_code_key(c): i for c, i in self._c.items() if len(c) == 1}),
+                          _table({_code_key(b): i for b, i in self._b.items() if len(b) == 2}))
+        c_keys, b_keys = self._keys
+        codes = _codes(text)
+        folded = _codes(text.translate(_FOLD))
+        following = np.empty_like(folded)
+        following[:-1] = folded[1:]
+        following[-1:] = ord(_END)
+        return _lookup(c_keys, codes), _lookup(b_keys, (folded << np.uint64(21)) | following)
+
+    def encode_by_dict(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """``encode`` one dict lookup at a time (the reference)."""
         c = self._c
         b = self._b
         cids = np.fromiter((c.get(ch, UNK) for ch in text), dtype=np.int64, count=len(text))
