@@ -75,9 +75,10 @@ def _rate(label: str, texts: list[str], anchors: list) -> float:
     return count / dt
 
 
-def bench_mine(data: Path, out: Path, as_of: str, workers: int | None, ext: str = "csv") -> dict:
+def bench_mine(data: Path, out: Path, as_of: str, workers: int | None, ext: str = "csv",
+               extra: list[str] | None = None) -> dict:
     cmd = [sys.executable, "-m", "clue_miner.cli", "mine", "--complaints", str(data / f"complaints.{ext}"),
-           "--cases", str(data / f"cases.{ext}"), "--out", str(out), "--as-of", as_of, "--quiet"]
+           "--cases", str(data / f"cases.{ext}"), "--out", str(out), "--as-of", as_of, "--quiet", *(extra or [])]
     if workers:
         cmd += ["--workers", str(workers)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

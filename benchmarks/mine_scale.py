@@ -1,6 +1,7 @@
 """``mine`` at growing sizes on archives made from the independently written ones.
 
     python benchmarks/mine_scale.py --data ../shared/data --sizes 10000 100000 [1000000] --workers 2
+    python benchmarks/mine_scale.py --data ../shared/data --sizes 10000 100000 1000000 --ner-model none
 
 For each N: builds N complaints x N cases (``scale_archive.py``: the e2e_dev archives tiled, people,
 identifiers and dates changed per copy), runs ``clue-miner mine`` as a child process, and prints
@@ -22,7 +23,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 sys.path.insert(0, str(REPO))
 
 
-def run(data: Path, n: int, work: Path, workers: int | None) -> dict:
+def run(data: Path, n: int, work: Path, workers: int | None, ner_model: str | None = None) -> dict:
     from bench import bench_mine
     from scale_archive import build
 
@@ -30,10 +31,11 @@ def run(data: Path, n: int, work: Path, workers: int | None) -> dict:
     if not (archive / "manifest.json").exists():
         build(data, n, archive)
     manifest = json.loads((archive / "manifest.json").read_text(encoding="utf-8"))
-    out = work / f"e2e_out_{n}"
+    out = work / (f"e2e_out_{n}" + (f"_ner-{Path(ner_model).name}" if ner_model else ""))
     print(f"N = {n}: {manifest['complaints']} complaints x {manifest['cases']} cases "
           f"({manifest['copies']} copies of e2e_dev)", flush=True)
-    result = bench_mine(archive, out, manifest["as_of"], workers, ext="jsonl")
+    result = bench_mine(archive, out, manifest["as_of"], workers, ext="jsonl",
+                        extra=["--ner-model", ner_model] if ner_model else None)
     s = result["summary"]
     stages = s["seconds"]
     total = sum(stages.values())
@@ -46,7 +48,7 @@ def run(data: Path, n: int, work: Path, workers: int | None) -> dict:
 
     scores = score_mine(archive / "gold.jsonl", out).to_dict()
     print(f"  link accuracy {scores['link_accuracy']:.3f}", flush=True)
-    return {"n": n, "wall_s": result["wall"], "peak_mb": result["peak_mb"], "tree_peak_mb": result["tree_peak_mb"],
+    return {"n": n, "ner_model": ner_model or "default", "wall_s": result["wall"], "peak_mb": result["peak_mb"], "tree_peak_mb": result["tree_peak_mb"],
             "seconds": stages, "link_seconds": link, "link_accuracy": scores["link_accuracy"]}
 
 
@@ -56,11 +58,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--work", type=Path, default=REPO / "bench_out")
+    ap.add_argument("--ner-model", default=None,
+                    help="passed to mine (e.g. none: rule entities only, for a cheap run at 10^6 that still "
+                         "measures the link stage)")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = ap.parse_args(argv)
     if not (args.data / "e2e_dev").is_dir():
         raise SystemExit(f"needs {args.data}/e2e_dev (the independently written archives)")
-    results = [run(args.data, n, args.work, args.workers) for n in args.sizes]
+    results = [run(args.data, n, args.work, args.workers, args.ner_model) for n in args.sizes]
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
 

@@ -77,11 +77,10 @@ def mine(
     """Run the whole job and write ``out``. ``progress(stage, done, total)`` is called as it goes."""
     from clue_miner.clues.decide import ClueSettings
     from clue_miner.clues.engine import find_clues
-    from clue_miner.extract.parallel import default_workers, run_parallel
+    from clue_miner.extract.parallel import default_workers
     from clue_miner.io import JsonlWriter, read_cases, read_complaints, write_json
-    from clue_miner.io.spool import SpoolWriter, read_spool
+    from clue_miner.io.spool import read_spool
     from clue_miner.knowledge.thresholds import Thresholds
-    from clue_miner.link.incidents import LinkInputs
 
     as_of = as_of or date.today()
     workers = workers or default_workers()
@@ -119,43 +118,21 @@ def mine(
         if progress:
             progress("extract", done, len(rows))
 
-    # Extractions stream: each goes to extractions.jsonl, to the spool (read back by the clue rules)
-    # and, a chunk at a time, into the link's feature tables; none is kept.
-    inputs = LinkInputs()
-    link_seconds: dict[str, float] = {"complaint_features": 0.0}  # built during extraction, in this process
-    categories: Counter[str] = Counter()
-    work = tempfile.TemporaryDirectory(dir=out_dir, prefix=".work-")
-    spool_path = Path(work.name) / "extractions.parquet"
-    chunk_rows: list[Complaint] = []
-    chunk_exts: list[Extraction] = []
-    with work, JsonlWriter(out_dir / "extractions.jsonl") as writer, SpoolWriter(spool_path) as spool:
-        for c, ext in zip(rows, run_parallel(factory, [c.text for c in rows], [c.received_at for c in rows],
-                                             workers, on_progress=bump), strict=True):
-            writer.write({"id": c.id, **ext.to_dict()})
-            spool.write(c.id, ext)
-            categories[ext.category.label] += 1
-            chunk_rows.append(c)
-            chunk_exts.append(ext)
-            if len(chunk_rows) >= _LINK_CHUNK:
-                t = time.perf_counter()
-                inputs.add(chunk_rows, chunk_exts)
-                link_seconds["complaint_features"] += time.perf_counter() - t
-                chunk_rows, chunk_exts = [], []
-        t = time.perf_counter()
-        inputs.add(chunk_rows, chunk_exts)
-        link_seconds["complaint_features"] += time.perf_counter() - t
-        del chunk_rows, chunk_exts
-        spool.close()
+    link_seconds: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".work-") as work:
+        spool_path = Path(work) / "extractions.parquet"
+        inputs, categories = _extract(rows, factory, workers, bump, out_dir / "extractions.jsonl", spool_path,
+                                      link_seconds)
         seconds["extract"] = time.perf_counter() - tick
 
         tick = time.perf_counter()
         matches = _link(inputs, case_table.frame, workers, link_threshold, link_seconds)
         del inputs
         by_complaint: dict[str, list[Match]] = {}
-        with JsonlWriter(out_dir / "matches.jsonl") as match_writer:
+        with JsonlWriter(out_dir / "matches.jsonl") as writer:
             for m in matches:
                 by_complaint.setdefault(m.complaint_id, []).append(m)
-                match_writer.write(m)
+                writer.write(m)
         if progress:
             progress("link", 1, 1)
         seconds["link"] = time.perf_counter() - tick
@@ -166,9 +143,9 @@ def mine(
         settings = ClueSettings(as_of=as_of, stall_days=stall_days)
         extractions = read_spool(spool_path, ((c.id, c.text) for c in rows))
         clues = find_clues(rows, extractions, by_complaint, cases_by_id, table, settings, province)
-        with JsonlWriter(out_dir / "clues.jsonl") as clue_writer:
+        with JsonlWriter(out_dir / "clues.jsonl") as writer:
             for clue in clues:
-                clue_writer.write(clue)
+                writer.write(clue)
         seconds["clues"] = time.perf_counter() - tick
 
     with JsonlWriter(out_dir / "rejected.jsonl") as writer:
@@ -205,6 +182,43 @@ def mine(
     }
     write_json(out_dir / "summary.json", summary)
     return MineResult(out_dir, summary, clues)
+
+
+def _extract(rows: list[Complaint], factory: Callable[[], Any], workers: int, bump: Callable[[int], None],
+             jsonl: Path, spool_path: Path, link_seconds: dict[str, float]) -> tuple[LinkInputs, Counter[str]]:
+    """Extract every complaint and stream the results: each goes to ``extractions.jsonl``, to the
+    spool (read back by the clue rules) and, a chunk at a time, into the link's feature tables
+    (their time in ``link_seconds["complaint_features"]``); none is kept."""
+    from clue_miner.extract.parallel import run_parallel
+    from clue_miner.io import JsonlWriter
+    from clue_miner.io.spool import SpoolWriter
+    from clue_miner.link.incidents import LinkInputs
+
+    inputs = LinkInputs()
+    categories: Counter[str] = Counter()
+    chunk_rows: list[Complaint] = []
+    chunk_exts: list[Extraction] = []
+    link_seconds["complaint_features"] = 0.0
+
+    def add_chunk() -> None:
+        t = time.perf_counter()
+        inputs.add(chunk_rows, chunk_exts)
+        link_seconds["complaint_features"] += time.perf_counter() - t
+        chunk_rows.clear()
+        chunk_exts.clear()
+
+    with JsonlWriter(jsonl) as writer, SpoolWriter(spool_path) as spool:
+        for c, ext in zip(rows, run_parallel(factory, [c.text for c in rows], [c.received_at for c in rows],
+                                             workers, on_progress=bump), strict=True):
+            writer.write({"id": c.id, **ext.to_dict()})
+            spool.write(c.id, ext)
+            categories[ext.category.label] += 1
+            chunk_rows.append(c)
+            chunk_exts.append(ext)
+            if len(chunk_rows) >= _LINK_CHUNK:
+                add_chunk()
+        add_chunk()
+    return inputs, categories
 
 
 def _link(inputs: LinkInputs, frame, workers: int, threshold: float | None,  # noqa: ANN001
