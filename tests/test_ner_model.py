@@ -12,12 +12,14 @@ from clue_miner.extract.lexicon import N_FEATURES, get_lexicon
 from clue_miner.extract.ner_features import Vocab, bigrams, segment
 from clue_miner.extract.ner_model import _CASE_CUES, NerModel, _head_order, default_ner, load_ner_model
 from clue_miner.extract.ner_numpy import (
+    _transition_groups,
     bioes_tags,
     forward_backward,
     span_probability,
     spans_from_tags,
     transition_mask,
     viterbi,
+    viterbi_dense,
 )
 from clue_miner.model_store import models_dir
 
@@ -209,6 +211,38 @@ def test_ner_model_viterbi_matches_brute_force() -> None:
 
         best = max(itertools.product(range(k), repeat=n), key=score)
         assert paths[b] == list(best)
+
+
+def test_ner_model_grouped_viterbi_matches_brute_force_and_the_dense_step() -> None:
+    """Heads with many tags decode over each tag's allowed predecessors only (``viterbi``); the
+    paths are the brute-force best and those of the dense step, also with extreme emissions."""
+    tags = bioes_tags(["A", "B", "C", "D"])  # 17 tags: the grouped step
+    k = len(tags)
+    rng = np.random.default_rng(2)
+    mt, ms, me = transition_mask(tags)
+    trans = rng.normal(size=(k, k)).astype(np.float32) + mt
+    start = rng.normal(size=k).astype(np.float32) + ms
+    end = rng.normal(size=k).astype(np.float32) + me
+    assert _transition_groups(trans) is not None
+    em = rng.normal(size=(9, 3, k)).astype(np.float32) * 2
+    lengths = np.array([1, 2, 2, 3, 3, 3, 3, 3, 3])
+    paths = viterbi(em, lengths, trans, start, end)
+    assert paths == viterbi_dense(em, lengths, trans, start, end)
+    for b in range(len(lengths)):
+        n = int(lengths[b])
+
+        def score(seq: tuple[int, ...], b: int = b) -> float:
+            s = start[seq[0]] + em[b, 0, seq[0]] + end[seq[-1]]
+            return float(s + sum(trans[seq[t - 1], seq[t]] + em[b, t, seq[t]] for t in range(1, len(seq))))
+
+        assert paths[b] == list(max(itertools.product(range(k), repeat=n), key=score))
+    big = bioes_tags([f"L{i}" for i in range(8)])
+    mt, ms, me = transition_mask(big)
+    for scale in (1.0, 30.0, 300.0):
+        trans = rng.normal(size=(len(big), len(big))).astype(np.float32) + mt
+        em = (rng.normal(size=(20, 60, len(big))) * scale).astype(np.float32)
+        lengths = np.sort(rng.integers(1, 61, size=20))
+        assert viterbi(em, lengths, trans, ms, me) == viterbi_dense(em, lengths, trans, ms, me)
 
 
 def test_ner_model_span_probability_matches_brute_force() -> None:

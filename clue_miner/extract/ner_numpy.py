@@ -101,9 +101,81 @@ class BiLSTM:
         return res
 
 
+# A transition at or below this is forbidden (the CRF heads store -10000 for the BIOES moves that
+# cannot happen, I-X after O and the like): no best path takes one while an allowed path exists.
+_FORBIDDEN = -1e3
+
+
+def _transition_groups(trans: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None:
+    """The allowed predecessors of each tag, grouped by how many there are: per group the tags
+    ``to`` (n,), their predecessors ``preds`` (n, p) ascending, and ``trans[preds, to]`` (n, p).
+    BIOES gives two groups (O, B-*, S-* come after O, E-*, S-*; I-X, E-X after B-X, I-X), a third of
+    the dense K x K work. None when grouping would not pay (a dense matrix, or many groups)."""
+    k = trans.shape[0]
+    allowed = trans > _FORBIDDEN
+    if k < _GROUPED_FROM or allowed.sum() > 0.6 * k * k:
+        return None
+    by_count: dict[int, list[tuple[int, np.ndarray]]] = {}
+    for to in range(k):
+        preds = np.flatnonzero(allowed[:, to])
+        if not len(preds):  # a tag nothing may precede: every tag competes, as in the dense step
+            preds = np.arange(k)
+        by_count.setdefault(len(preds), []).append((to, preds))
+    if len(by_count) > 3:
+        return None
+    groups = []
+    for _, items in sorted(by_count.items()):
+        tos = np.array([t for t, _ in items])
+        preds = np.stack([p for _, p in items])
+        groups.append((tos, preds, trans[preds, tos[:, None]]))
+    return groups
+
+
 def viterbi(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start: np.ndarray,
             end: np.ndarray) -> list[list[int]]:
-    """Best tag paths of a batch: ``emissions`` (B, T, K), transitions (K, K) from -> to."""
+    """Best tag paths of a batch: ``emissions`` (B, T, K), transitions (K, K) from -> to.
+
+    Each step weighs only the allowed predecessors of each tag (``_transition_groups``) when the
+    transitions forbid most moves, else all of them (:func:`viterbi_dense`); the paths and scores
+    are the same (a forbidden move is 10,000 below any allowed one)."""
+    groups = _transition_groups(trans) if emissions.shape[0] > _DENSE_BELOW else None
+    if groups is None:
+        return viterbi_dense(emissions, lengths, trans, start, end)
+    bsz, steps, k = emissions.shape
+    score = start[None, :] + emissions[:, 0]
+    back = np.zeros((steps, bsz, k), dtype=np.int16)
+    keep = np.arange(k)[None, :]
+    all_live = int(np.min(lengths)) if bsz else 0
+    cols = [np.arange(len(tos))[None, :] for tos, _, _ in groups]
+    for t in range(1, steps):
+        new = np.empty_like(score)
+        best = np.empty((bsz, k), dtype=np.int16)
+        for (tos, preds, tr), col in zip(groups, cols, strict=True):
+            cand = score[:, preds] + tr  # (B, n, p)
+            arg = cand.argmax(axis=2)
+            new[:, tos] = np.take_along_axis(cand, arg[:, :, None], axis=2)[:, :, 0]
+            best[:, tos] = preds[col, arg]
+        new += emissions[:, t]
+        if t < all_live:
+            score = new
+            back[t] = best
+        else:
+            live = (t < lengths)[:, None]
+            score = np.where(live, new, score)
+            back[t] = np.where(live, best, keep)
+    return _backtrace(back, score + end[None, :], lengths)
+
+
+# Batches of fewer rows, and heads of fewer tags, decode densely: the grouped step costs more numpy
+# calls, which they do not earn back (measured: news, 13 tags, 1.4x slower grouped; cail2021, 33
+# tags, 1.5-2.5x faster; 75 rows of 160 characters).
+_DENSE_BELOW = 8
+_GROUPED_FROM = 17
+
+
+def viterbi_dense(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start: np.ndarray,
+                  end: np.ndarray) -> list[list[int]]:
+    """:func:`viterbi` over every predecessor of every tag (any transition matrix)."""
     bsz, steps, k = emissions.shape
     into = np.ascontiguousarray(trans.T)  # [to, from]: the best predecessor is a reduction over the last axis
     score = start[None, :] + emissions[:, 0]
