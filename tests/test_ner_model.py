@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import warnings
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from clue_miner.extract.ner_numpy import (
     _transition_groups,
     bioes_tags,
     forward_backward,
+    forward_backward_log,
     span_probability,
     spans_from_tags,
     transition_mask,
@@ -269,6 +271,34 @@ def test_ner_model_span_probability_matches_brute_force() -> None:
         for (s0, e0, lab), w in mass.items():
             got = span_probability(em[b], alpha[b], beta[b], float(log_z[b]), trans, tags, s0, e0, lab)
             assert np.isclose(got, w / total, atol=1e-5)
+
+
+def test_ner_model_scaled_forward_backward_equals_the_log_version() -> None:
+    """The scaled forward-backward gives the log version's partition and span marginals, padded
+    rows and one-step texts included, and falls back to it where a step underflows."""
+    tags = bioes_tags([f"L{i}" for i in range(8)])
+    mt, ms, me = transition_mask(tags)
+    rng = np.random.default_rng(4)
+    trans = rng.normal(size=(len(tags), len(tags))).astype(np.float32) + mt
+    for scale, steps in ((1.0, 50), (30.0, 50), (3.0, 1)):
+        em = (rng.normal(size=(6, steps, len(tags))) * scale).astype(np.float32)
+        lengths = np.sort(rng.integers(1, steps + 1, size=6))
+        a1, b1, z1 = forward_backward(em, lengths, trans, ms, me)
+        a0, b0, z0 = forward_backward_log(em, lengths, trans, ms, me)
+        assert np.allclose(z1, z0, rtol=1e-10, atol=1e-8)
+        for b, path in enumerate(viterbi_dense(em, lengths, trans, ms, me)):
+            for s0, e0, lab in spans_from_tags(path, tags):
+                p1 = span_probability(em[b], a1[b], b1[b], float(z1[b]), trans, tags, s0, e0, lab)
+                p0 = span_probability(em[b], a0[b], b0[b], float(z0[b]), trans, tags, s0, e0, lab)
+                assert abs(p1 - p0) < 1e-9
+    em = np.zeros((1, 3, len(tags)), np.float32)
+    em[0, 1, :] = -2000.0  # every tag of step 1 underflows in probability space
+    em[0, 1, 0] = 0.0
+    blocked = np.full_like(trans, -1e4)  # ... and nothing may reach tag 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy warning escapes
+        got = forward_backward(em, np.array([3]), blocked, ms, me)
+    assert np.allclose(got[2], forward_backward_log(em, np.array([3]), blocked, ms, me)[2])
 
 
 def test_ner_model_case_cues_route_complaints_not_prose() -> None:

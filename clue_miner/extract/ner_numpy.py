@@ -272,7 +272,61 @@ def forward_backward(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarr
     """Log forward and backward scores ``(B, T, K)`` and the log partition ``(B,)`` of a batch.
 
     ``alpha[b, t, k]``: all paths over steps ``0..t`` that end in tag ``k``; ``beta[b, t, k]``: all
-    paths from tag ``k`` at ``t`` to the end of text ``b`` (its ``end`` score included)."""
+    paths from tag ``k`` at ``t`` to the end of text ``b`` (its ``end`` score included).
+
+    Computed in scaled probability space (each step a (B, K) x (K, K) product, renormalised, the
+    scales summed in logs) rather than with a log-sum-exp over (B, K, K): the same values to about
+    1e-12 (:func:`forward_backward_log` is the reference), a forbidden transition gives -inf where
+    the log version gives about -10000, and either is probability 0."""
+    bsz, steps, k = emissions.shape
+    em = emissions.astype(np.float64)
+    if steps == 0 or bsz == 0:
+        return forward_backward_log(emissions, lengths, trans, start, end)
+    live = np.arange(steps)[None, :] < lengths[:, None]  # (B, T)
+    with np.errstate(divide="ignore", invalid="ignore"):  # an underflow is caught below
+        e_trans = np.exp(trans.astype(np.float64))
+        # scaled emissions: exp(em - max over tags) per step, the max kept in logs
+        top = em.max(axis=2)  # (B, T)
+        p_em = np.exp(em - top[:, :, None])
+        alpha = np.empty((bsz, steps, k))
+        log_a = np.empty((bsz, steps))  # log of the scale of alpha at each step
+        first = np.exp(start.astype(np.float64) - start.max())[None, :] * p_em[:, 0]
+        norm = first.sum(axis=1)
+        alpha[:, 0] = first / norm[:, None]
+        log_a[:, 0] = np.log(norm) + top[:, 0] + float(start.max())
+        for t in range(1, steps):
+            nxt = (alpha[:, t - 1] @ e_trans) * p_em[:, t]
+            norm = nxt.sum(axis=1)
+            go = live[:, t]
+            safe = np.where(go, norm, 1.0)
+            alpha[:, t] = np.where(go[:, None], nxt / safe[:, None], alpha[:, t - 1])
+            log_a[:, t] = np.where(go, log_a[:, t - 1] + np.log(safe) + top[:, t], log_a[:, t - 1])
+        beta = np.empty((bsz, steps, k))
+        log_b = np.empty((bsz, steps))
+        e_end = np.exp(end.astype(np.float64) - end.max())
+        beta[:, steps - 1] = e_end[None, :]
+        log_b[:, steps - 1] = float(end.max())
+        for t in range(steps - 2, -1, -1):
+            nxt = (p_em[:, t + 1] * beta[:, t + 1]) @ e_trans.T
+            norm = nxt.max(axis=1)
+            go = live[:, t + 1]
+            safe = np.where(go, norm, 1.0)
+            beta[:, t] = np.where(go[:, None], nxt / safe[:, None], e_end[None, :])
+            log_b[:, t] = np.where(go, log_b[:, t + 1] + np.log(safe) + top[:, t + 1], float(end.max()))
+    if not (np.isfinite(log_a).all() and np.isfinite(log_b).all()):  # a step underflowed to nothing
+        return forward_backward_log(emissions, lengths, trans, start, end)
+    with np.errstate(divide="ignore"):
+        log_alpha = np.log(alpha) + log_a[:, :, None]
+        log_beta = np.log(beta) + log_b[:, :, None]
+    last = np.maximum(lengths - 1, 0)
+    rows = np.arange(bsz)
+    log_z = np.log((alpha[rows, last] * e_end[None, :]).sum(axis=1)) + log_a[rows, last] + float(end.max())
+    return log_alpha, log_beta, log_z
+
+
+def forward_backward_log(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start: np.ndarray,
+                         end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`forward_backward` with a log-sum-exp at every step (the reference)."""
     bsz, steps, k = emissions.shape
     em = emissions.astype(np.float64)
     alpha = np.empty((bsz, steps, k))
