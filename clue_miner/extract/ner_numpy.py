@@ -147,13 +147,14 @@ def viterbi(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start
     keep = np.arange(k)[None, :]
     all_live = int(np.min(lengths)) if bsz else 0
     cols = [np.arange(len(tos))[None, :] for tos, _, _ in groups]
+    rows = np.arange(bsz)[:, None]
     for t in range(1, steps):
         new = np.empty_like(score)
         best = np.empty((bsz, k), dtype=np.int16)
         for (tos, preds, tr), col in zip(groups, cols, strict=True):
             cand = score[:, preds] + tr  # (B, n, p)
             arg = cand.argmax(axis=2)
-            new[:, tos] = np.take_along_axis(cand, arg[:, :, None], axis=2)[:, :, 0]
+            new[:, tos] = cand[rows, col, arg]
             best[:, tos] = preds[col, arg]
         new += emissions[:, t]
         if t < all_live:
