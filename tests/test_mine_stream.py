@@ -65,9 +65,14 @@ def test_link_inputs_in_chunks_equal_at_once(extractions: list) -> None:
                  (SideTables.concat(whole.units), SideTables.concat(chunked.units))):
         assert a.main.equals(b.main) and a.items.equals(b.items) and a.names.equals(b.names)
     assert SideTables.concat(whole.whole).main.equals(complaint_tables(complaints, extractions).main)
-    assert whole.unit_keys == chunked.unit_keys and whole.background == chunked.background
-    assert whole.several == chunked.several and whole.order == chunked.order
-    assert whole.n_units > 0
+    assert whole.unit_keys == chunked.unit_keys and whole.background() == chunked.background()
+    assert whole.several == chunked.several and whole.several_rows == chunked.several_rows
+    assert whole.n_units > 0 and whole.n_rows == chunked.n_rows == len(complaints)
+    # the background is the masked text of every complaint that tells one incident, in order
+    from clue_miner.link.features import masked_text
+
+    assert whole.background() == [masked_text(c.text, e.entities) for i, (c, e) in
+                                  enumerate(zip(complaints, extractions, strict=True)) if i not in whole.several_rows]
 
 
 def test_mine_outputs_do_not_depend_on_the_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

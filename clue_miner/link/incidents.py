@@ -223,36 +223,48 @@ def _case_families(cases: SideTables, case_ids: set[str]) -> dict[str, set[str]]
 class LinkInputs:
     """What linking needs of the complaints, gathered chunk by chunk as their extractions arrive,
     so that a caller (``mine``) can drop each extraction once it is added: the feature tables of
-    the whole complaints, those of the incident units of several-incident complaints, the other
-    complaints' masked texts (the unit pass's text background), and the several-incident
-    complaints' extractions (``assign`` reads their incidents). Adding the archive in chunks or
-    at once gives the same tables."""
+    the whole complaints, those of the incident units of several-incident complaints, and the
+    several-incident complaints' extractions (``assign`` reads their incidents). Adding the archive
+    in chunks or at once gives the same tables. The complaints' masked texts live once, in the
+    whole tables; the unit pass's text background is read from there."""
 
     whole: list[SideTables] = field(default_factory=list)
     units: list[SideTables] = field(default_factory=list)
     unit_keys: dict[str, tuple[str, int]] = field(default_factory=dict)  # unit row id -> (complaint id, incident)
-    background: list[str] = field(default_factory=list)
     several: dict[str, Extraction] = field(default_factory=dict)
-    order: list[str] = field(default_factory=list)  # complaint ids as added
+    several_rows: list[int] = field(default_factory=list)  # their positions in the whole tables
+    n_rows: int = 0
     n_units: int = 0
 
     def add(self, complaints: Sequence[Complaint], extractions: Sequence[Extraction]) -> None:
-        from clue_miner.link.features import complaint_tables, masked_text
+        from clue_miner.link.features import complaint_tables
 
-        self.whole.append(complaint_tables(complaints, extractions, offset=len(self.order)))
+        self.whole.append(complaint_tables(complaints, extractions, offset=self.n_rows))
         rows, exts, keys = _unit_rows(complaints, extractions)
         if rows:
             self.units.append(complaint_tables(rows, exts, offset=self.n_units))
             self.n_units += len(rows)
         for key, (pos, unit) in keys.items():
             self.unit_keys[key] = (complaints[pos].id, unit.index)
-        several = {pos for pos, _ in keys.values()}
-        for pos, (comp, ext) in enumerate(zip(complaints, extractions, strict=True)):
-            self.order.append(comp.id)
-            if pos in several:
-                self.several[comp.id] = ext
-            else:
-                self.background.append(masked_text(comp.text, ext.entities))
+        for pos in sorted({pos for pos, _ in keys.values()}):
+            self.several[complaints[pos].id] = extractions[pos]
+            self.several_rows.append(self.n_rows + pos)
+        self.n_rows += len(complaints)
+
+    def whole_tables(self) -> SideTables:
+        """The whole complaints' tables in one piece (the chunks are let go)."""
+        from clue_miner.link.features import SideTables
+
+        joined = SideTables.concat(self.whole)
+        self.whole = [joined]
+        return joined
+
+    def background(self) -> list[str]:
+        """The masked texts of the complaints that tell one incident, in order: the unit pass's
+        text background (what ``masked_text`` gives; the tables hold None for an empty one)."""
+        texts = self.whole_tables().main.column("text").to_pylist()
+        skip = set(self.several_rows)
+        return [t or "" for i, t in enumerate(texts) if i not in skip]
 
 
 def _link_units(inputs: LinkInputs, cases: SideTables, settings: LinkSettings | None) -> list[Match]:
@@ -265,7 +277,7 @@ def _link_units(inputs: LinkInputs, cases: SideTables, settings: LinkSettings | 
         return []
     # the other complaints weigh the text evidence's terms as in the whole pass (a few incidents
     # alone would make every shared n-gram rare)
-    found = link_tables(SideTables.concat(inputs.units), cases, settings, text_background=inputs.background).matches
+    found = link_tables(SideTables.concat(inputs.units), cases, settings, text_background=inputs.background()).matches
     out = []
     for m in found:
         complaint_id, index = inputs.unit_keys[m.complaint_id]
@@ -302,14 +314,13 @@ def link_inputs(inputs: LinkInputs, cases: Any, settings: LinkSettings | None = 
     import time
 
     from clue_miner.link.case_features import case_tables
-    from clue_miner.link.features import SideTables
     from clue_miner.link.linker import link_tables
 
     clock = {} if seconds is None else seconds
     t0 = time.perf_counter()
     k_tables = case_tables(cases, summary_extractor)
     t1 = time.perf_counter()
-    result = link_tables(SideTables.concat(inputs.whole), k_tables, settings)
+    result = link_tables(inputs.whole_tables(), k_tables, settings)
     whole = result.matches
     t2 = time.perf_counter()
     own = _link_units(inputs, k_tables, settings)
@@ -327,7 +338,7 @@ def link_inputs(inputs: LinkInputs, cases: Any, settings: LinkSettings | None = 
         by_own.setdefault(m.complaint_id, []).append(m)
     families = _case_families(k_tables, {ms[0].case_id for cid, ms in by_whole.items() if cid in several})
     out: list[Match] = []
-    for cid in inputs.order:
+    for cid in inputs.whole_tables().main.column("ext_id").to_pylist():
         if cid in several:
             out.extend(assign(cid, several[cid], by_whole.get(cid, ()), by_own.get(cid, ()), families))
         else:
