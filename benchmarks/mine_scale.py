@@ -19,22 +19,32 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+GENERATED_SEED = 2024
 sys.path.insert(0, str(REPO / "benchmarks"))
 sys.path.insert(0, str(REPO))
 
 
-def run(data: Path, n: int, work: Path, workers: int | None, ner_model: str | None = None) -> dict:
-    from bench import bench_mine
+def run(data: Path, n: int, work: Path, workers: int | None, ner_model: str | None = None,
+        source: str = "e2e") -> dict:
+    from bench import bench_mine, generate
     from scale_archive import build
 
-    archive = work / f"e2e_{n}"
-    if not (archive / "manifest.json").exists():
-        build(data, n, archive)
-    manifest = json.loads((archive / "manifest.json").read_text(encoding="utf-8"))
-    out = work / (f"e2e_out_{n}" + (f"_ner-{Path(ner_model).name}" if ner_model else ""))
-    print(f"N = {n}: {manifest['complaints']} complaints x {manifest['cases']} cases "
-          f"({manifest['copies']} copies of e2e_dev)", flush=True)
-    result = bench_mine(archive, out, manifest["as_of"], workers, ext="jsonl",
+    if source == "generated":  # corpora/generate.py: every complaint its own story
+        archive = work / f"data_{n}_{GENERATED_SEED}"
+        manifest = generate(n, GENERATED_SEED, archive)
+        ext = "csv"
+        print(f"N = {n}: {n} generated complaints x {n} cases (seed {GENERATED_SEED})", flush=True)
+    else:
+        archive = work / f"e2e_{n}"
+        if not (archive / "manifest.json").exists():
+            build(data, n, archive)
+        manifest = json.loads((archive / "manifest.json").read_text(encoding="utf-8"))
+        ext = "jsonl"
+        print(f"N = {n}: {manifest['complaints']} complaints x {manifest['cases']} cases "
+              f"({manifest['copies']} copies of e2e_dev)", flush=True)
+    tag = "gen" if source == "generated" else "e2e"
+    out = work / (f"{tag}_out_{n}" + (f"_ner-{Path(ner_model).name}" if ner_model else ""))
+    result = bench_mine(archive, out, manifest["as_of"], workers, ext=ext,
                         extra=["--ner-model", ner_model] if ner_model else None)
     s = result["summary"]
     stages = s["seconds"]
@@ -61,11 +71,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--ner-model", default=None,
                     help="passed to mine (e.g. none: rule entities only, for a cheap run at 10^6 that still "
                          "measures the link stage)")
+    ap.add_argument("--source", choices=("e2e", "generated"), default="e2e",
+                    help="e2e: e2e_dev tiled (each story copied N/120 times: the text index's cost grows with "
+                         "the square of the copies); generated: corpora/generate.py")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = ap.parse_args(argv)
-    if not (args.data / "e2e_dev").is_dir():
+    if args.source == "e2e" and not (args.data / "e2e_dev").is_dir():
         raise SystemExit(f"needs {args.data}/e2e_dev (the independently written archives)")
-    results = [run(args.data, n, args.work, args.workers, args.ner_model) for n in args.sizes]
+    results = [run(args.data, n, args.work, args.workers, args.ner_model, args.source) for n in args.sizes]
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
 
