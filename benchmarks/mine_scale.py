@@ -2,6 +2,7 @@
 
     python benchmarks/mine_scale.py --data ../shared/data --sizes 10000 100000 [1000000] --workers 2
     python benchmarks/mine_scale.py --data ../shared/data --sizes 10000 100000 1000000 --ner-model none
+    python benchmarks/mine_scale.py --source generated --sizes 10000 100000 1000000 --ner-model none
 
 For each N: builds N complaints x N cases (``scale_archive.py``: the e2e_dev archives tiled, people,
 identifiers and dates changed per copy), runs ``clue-miner mine`` as a child process, and prints
@@ -9,6 +10,8 @@ wall time, peak memory (largest process and the sum over mine and its workers), 
 seconds and shares, the link stage's own steps (complaint features built while extracting, case
 features, text index, blocking, pair scores, scoring, the incident pass) with their time per 1,000
 complaints (flat across N when the cost grows linearly), and link accuracy against the copies' gold.
+``--source generated`` uses corpora/generate.py archives instead (every complaint its own story;
+a tiled archive repeats each story N/120 times, which the text index pays for quadratically).
 """
 
 from __future__ import annotations
