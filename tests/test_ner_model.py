@@ -193,6 +193,16 @@ def test_ner_model_load_rejects_a_directory_of_another_kind() -> None:
 
 # -- numpy parts, no model needed ---------------------------------------------------------------
 
+def _brute_best(em: np.ndarray, n: int, trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[int]:
+    """The best tag path of one text's first ``n`` steps, by trying every path."""
+
+    def score(seq: tuple[int, ...]) -> float:
+        s = start[seq[0]] + em[0, seq[0]] + end[seq[-1]]
+        return float(s + sum(trans[seq[t - 1], seq[t]] + em[t, seq[t]] for t in range(1, len(seq))))
+
+    return list(max(itertools.product(range(len(start)), repeat=n), key=score))
+
+
 def test_ner_model_viterbi_matches_brute_force() -> None:
     tags = bioes_tags(["A", "B"])
     k = len(tags)
@@ -205,14 +215,7 @@ def test_ner_model_viterbi_matches_brute_force() -> None:
     lengths = np.array([4, 3])
     paths = viterbi(em, lengths, trans, start, end)
     for b in range(2):
-        n = int(lengths[b])
-
-        def score(seq: tuple[int, ...], b: int = b) -> float:
-            s = start[seq[0]] + em[b, 0, seq[0]] + end[seq[-1]]
-            return float(s + sum(trans[seq[t - 1], seq[t]] + em[b, t, seq[t]] for t in range(1, len(seq))))
-
-        best = max(itertools.product(range(k), repeat=n), key=score)
-        assert paths[b] == list(best)
+        assert paths[b] == _brute_best(em[b], int(lengths[b]), trans, start, end)
 
 
 def test_ner_model_grouped_viterbi_matches_brute_force_and_the_dense_step() -> None:
@@ -231,13 +234,7 @@ def test_ner_model_grouped_viterbi_matches_brute_force_and_the_dense_step() -> N
     paths = viterbi(em, lengths, trans, start, end)
     assert paths == viterbi_dense(em, lengths, trans, start, end)
     for b in range(len(lengths)):
-        n = int(lengths[b])
-
-        def score(seq: tuple[int, ...], b: int = b) -> float:
-            s = start[seq[0]] + em[b, 0, seq[0]] + end[seq[-1]]
-            return float(s + sum(trans[seq[t - 1], seq[t]] + em[b, t, seq[t]] for t in range(1, len(seq))))
-
-        assert paths[b] == list(max(itertools.product(range(k), repeat=n), key=score))
+        assert paths[b] == _brute_best(em[b], int(lengths[b]), trans, start, end)
     big = bioes_tags([f"L{i}" for i in range(8)])
     mt, ms, me = transition_mask(big)
     for scale in (1.0, 30.0, 300.0):

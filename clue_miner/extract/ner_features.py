@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from clue_miner.extract.textfeatures import code_points
+
 __all__ = ["PAD", "UNK", "Vocab", "bigrams", "segment"]
 
 PAD, UNK = 0, 1
@@ -26,10 +28,6 @@ _CLAUSE_END = re.compile(r"[，,、：:]")
 def bigrams(text: str) -> list[str]:
     folded = text.translate(_FOLD)
     return [folded[i:i + 2] if i + 1 < len(folded) else folded[i] + _END for i in range(len(folded))]
-
-
-def _codes(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
 
 
 def _code_key(gram: str) -> int:
@@ -73,8 +71,8 @@ class Vocab:
             self._keys = (_table({_code_key(c): i for c, i in self._c.items() if len(c) == 1}),
                           _table({_code_key(b): i for b, i in self._b.items() if len(b) == 2}))
         c_keys, b_keys = self._keys
-        codes = _codes(text)
-        folded = _codes(text.translate(_FOLD))
+        codes = code_points(text)
+        folded = code_points(text.translate(_FOLD))
         following = np.empty_like(folded)
         following[:-1] = folded[1:]
         following[-1:] = ord(_END)

@@ -246,9 +246,9 @@ class NerModel:
         """One piece's encoder input ``(T, D)``: what ``_encode`` builds for a padded batch, row by row."""
         st = self._load()
         c, b = st["vocab"].encode(piece)
-        parts = [st["char_emb"][np.asarray(c, dtype=np.int64)]]
+        parts = [st["char_emb"][c]]
         if st["bigram_emb"] is not None:
-            parts.append(st["bigram_emb"][np.asarray(b, dtype=np.int64)])
+            parts.append(st["bigram_emb"][b])
         lexicon = st["lexicon"]
         if lexicon is not None:
             found = lexicon.matches(piece)

@@ -157,13 +157,7 @@ def viterbi(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start
             new[:, tos] = cand[rows, col, arg]
             best[:, tos] = preds[col, arg]
         new += emissions[:, t]
-        if t < all_live:
-            score = new
-            back[t] = best
-        else:
-            live = (t < lengths)[:, None]
-            score = np.where(live, new, score)
-            back[t] = np.where(live, best, keep)
+        score = _advance(t, all_live, lengths, new, best, score, back, keep)
     return _backtrace(back, score + end[None, :], lengths)
 
 
@@ -188,14 +182,20 @@ def viterbi_dense(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray,
         cand = score[:, None, :] + into[None, :, :]
         best = cand.argmax(axis=2)
         new = cand[rows, keep, best] + emissions[:, t]
-        if t < all_live:
-            score = new
-            back[t] = best
-        else:
-            live = (t < lengths)[:, None]
-            score = np.where(live, new, score)
-            back[t] = np.where(live, best, keep)
+        score = _advance(t, all_live, lengths, new, best, score, back, keep)
     return _backtrace(back, score + end[None, :], lengths)
+
+
+def _advance(t: int, all_live: int, lengths: np.ndarray, new: np.ndarray, best: np.ndarray, score: np.ndarray,
+             back: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Step ``t`` of a Viterbi loop: the new scores and back-pointers where a row still runs, the
+    old score and the identity past its end (no mask while every row runs, ``t < all_live``)."""
+    if t < all_live:
+        back[t] = best
+        return new
+    live = (t < lengths)[:, None]
+    back[t] = np.where(live, best, keep)
+    return np.where(live, new, score)
 
 
 def _backtrace(back: np.ndarray, final: np.ndarray, lengths: np.ndarray) -> list[list[int]]:
@@ -251,13 +251,7 @@ def viterbi_many(jobs: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
         cand = score[:, None, :] + row_into
         best = cand.argmax(axis=2)
         new = cand[rows, keep, best] + ems[:, t]
-        if t < all_live:
-            score = new
-            back[t] = best
-        else:
-            live = (t < lengths)[:, None]
-            score = np.where(live, new, score)
-            back[t] = np.where(live, best, keep)
+        score = _advance(t, all_live, lengths, new, best, score, back, keep)
     paths = _backtrace(back, score + end[head], lengths)
     bounds = np.cumsum([0, *sizes])
     return [paths[bounds[i]:bounds[i + 1]] for i in range(len(sizes))]

@@ -39,7 +39,7 @@ def fold(text: str) -> str:
     return text.translate(FOLD)
 
 
-def _codes(text: str) -> np.ndarray:
+def code_points(text: str) -> np.ndarray:
     """The code points of ``text`` (lone surrogates included) as uint64."""
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
 
@@ -190,7 +190,7 @@ class NgramVectorizer:
         for n in range(1, self.max_n + 1):
             ids = np.flatnonzero(self.ngram_len_ == n)
             grams = [self.vocabulary_[i] for i in ids]
-            keys = _gram_keys(_codes("".join(grams)).reshape(len(grams), n), n) if grams else np.zeros(0, np.uint64)
+            keys = _gram_keys(code_points("".join(grams)).reshape(len(grams), n), n) if grams else np.zeros(0, np.uint64)
             order = np.argsort(keys, kind="stable")
             self._tables.append((keys[order], ids[order].astype(np.int64)))
 
@@ -212,7 +212,7 @@ class NgramVectorizer:
             return self._counts_by_dict(texts)
         folded = [fold((t or "")[: self.max_chars]) for t in texts]
         lengths = np.array([len(t) for t in folded], np.int64)
-        codes = _codes("".join(folded))
+        codes = code_points("".join(folded))
         ends = np.repeat(np.cumsum(lengths), lengths)  # per position: where its text ends
         rows_of = np.repeat(np.arange(len(folded), dtype=np.int64), lengths)
         found_rows, found_ids = [], []
