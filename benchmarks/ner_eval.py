@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "training"))
 sys.path.insert(0, str(ROOT))
 
-from clue_miner.extract.ner_baselines import JiebaRecognizer, RulesRecognizer  # noqa: E402
+from clue_miner.extract.ner.baselines import JiebaRecognizer, RulesRecognizer  # noqa: E402
 
 
 def messages(limit: int) -> list[str]:
@@ -45,7 +45,7 @@ def messages(limit: int) -> list[str]:
 
 
 def speed(model_dir: Path, n: int) -> dict[str, float]:
-    from clue_miner.extract.ner_model import load_ner_model
+    from clue_miner.extract.ner.model import load_ner_model
     from clue_miner.extract.pipeline import Pipeline
     from clue_miner.text.normalize import normalize
 
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from clue_miner.evaluate.ner import evaluate_corpus
     from clue_miner.evaluate.ner_corpora import NerCorpus
-    from clue_miner.extract.ner_model import load_ner_model
+    from clue_miner.extract.ner.model import load_ner_model
 
     model = load_ner_model(args.model)
     recognisers: dict[str, tuple[Any, str | None]] = {"model": (model, None), "complaint": (model, "complaint")}

@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from clue_miner.evaluate.ner import predict_keys, score_spans
-    from clue_miner.extract.ner_model import load_ner_model
+    from clue_miner.extract.ner.model import load_ner_model
 
     model = load_ner_model()
     sets = dev_sets(args.data, args.seed, args.limit or None, set(args.corpus or CORPORA))

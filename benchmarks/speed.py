@@ -110,14 +110,15 @@ def instrument(pipe: Any) -> StageTimer:
     import importlib
 
     pl = importlib.import_module("clue_miner.extract.pipeline")  # clue_miner.extract is also a function name
-    nm = importlib.import_module("clue_miner.extract.ner_model")
+    nm = importlib.import_module("clue_miner.extract.ner.model")
     timer = StageTimer()
     timer.wrap(pipe, "_rules", "rules")
     timer.wrap(pipe, "_incidents", "incidents")
     if pipe.ner is not None:
         timer.wrap(pipe.ner, "predict", "ner (all)")
         timer.wrap(pipe.ner, "_encode", "ner encoder")
-        timer.wrap(nm, "viterbi", "ner viterbi")
+        timer.wrap(nm, "best_spans", "ner viterbi")
+        timer.wrap(nm, "best_spans_many", "ner viterbi")
         timer.wrap(nm, "forward_backward", "ner forward-backward")
     timer.wrap(pipe.offence, "predict", "offences")
     timer.wrap(pipe.category, "predict", "category")

@@ -73,7 +73,7 @@ def _entity_recognizer(spec: str | Path | None):  # noqa: ANN202 - any EntityRec
     """The statistical NER beside the rules: the shipped one by default, none for ``"none"``."""
     if spec is not None and str(spec) in ("none", "rules"):
         return None
-    from clue_miner.extract.ner_model import default_ner, load_ner_model
+    from clue_miner.extract.ner.model import default_ner, load_ner_model
 
     return default_ner() if spec is None else load_ner_model(spec)
 

@@ -213,11 +213,11 @@ def evaluate_ner_cmd(
 
     try:
         if model in ("rules", "jieba"):
-            from clue_miner.extract.ner_baselines import BASELINES
+            from clue_miner.extract.ner.baselines import BASELINES
 
             recognizer = BASELINES[model]()
         else:
-            from clue_miner.extract.ner_model import load_ner_model
+            from clue_miner.extract.ner.model import load_ner_model
 
             recognizer = load_ner_model(model)
         result = evaluate_ner(data, format_, recognizer, profile=profile, limit=limit)

@@ -10,10 +10,10 @@ import pytest
 
 from clue_miner.extract.components import EntityRecognizer
 from clue_miner.extract.lexicon import N_FEATURES, get_lexicon
-from clue_miner.extract.ner_features import Vocab, bigrams, segment
-from clue_miner.extract.ner_model import _CASE_CUES, NerModel, _head_order, default_ner, load_ner_model
-from clue_miner.extract.ner_numpy import (
+from clue_miner.extract.ner.crf import (
     _transition_groups,
+    best_spans,
+    best_spans_many,
     bioes_tags,
     forward_backward,
     forward_backward_log,
@@ -23,6 +23,8 @@ from clue_miner.extract.ner_numpy import (
     viterbi,
     viterbi_dense,
 )
+from clue_miner.extract.ner.features import Vocab, bigrams, segment
+from clue_miner.extract.ner.model import _CASE_CUES, NerModel, _head_order, default_ner, load_ner_model
 from clue_miner.model_store import models_dir
 
 MODEL_DIR = models_dir() / "ner-charlstm"
@@ -312,6 +314,74 @@ def test_ner_model_drug_head_speaks_first_only_when_sure() -> None:
     assert _head_order(heads, per_head, {"cail2022": [0.97, 1.0]}) == ["cail2021_person", "cail2022", "cail2021", "news"]
     assert _head_order(heads, per_head, {"cail2022": [0.6, 1.0]}) == heads  # 茅台酒 in a theft case
     assert _head_order(heads, {h: [] for h in heads}, {"cail2022": []}) == heads
+
+
+def _random_head(rng: np.random.Generator, labels: int, noise: float = 1.0):  # noqa: ANN202
+    tags = bioes_tags([f"L{i}" for i in range(labels)])
+    mt, ms, me = transition_mask(tags)
+    k = len(tags)
+    return (tags, (rng.normal(size=(k, k)) * noise).astype(np.float32) + mt,
+            rng.normal(size=k).astype(np.float32) + ms, rng.normal(size=k).astype(np.float32) + me)
+
+
+def test_ner_model_compiled_decoder_gives_the_reference_spans() -> None:
+    """The numba decoder (``crf_jit``) and the numpy reference (viterbi, then spans_from_tags) give
+    the same spans: heads of 9 to 41 tags, ragged batches, extreme emissions, unconstrained and
+    random transitions (stray I / E tags), ties (integer emissions), rows of length 0 and 1."""
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(11)
+    for labels, rows, steps, scale, masked in [(2, 1, 1, 1.0, True), (3, 5, 40, 1.0, True), (8, 30, 160, 3.0, True),
+                                               (8, 12, 50, 300.0, True), (10, 7, 30, 1.0, True), (4, 9, 25, 1.0, False)]:
+        tags, trans, start, end = _random_head(rng, labels)
+        if not masked:  # no BIOES constraints: every move allowed, stray I-X / E-X paths appear
+            trans, start, end = (rng.normal(size=trans.shape).astype(np.float32), rng.normal(size=len(tags)).astype(np.float32),
+                                 rng.normal(size=len(tags)).astype(np.float32))
+        em = (rng.normal(size=(rows, steps, len(tags))) * scale).astype(np.float32)
+        lengths = np.sort(rng.integers(0 if rows > 3 else 1, steps + 1, size=rows))
+        want = best_spans(em, lengths, trans, start, end, tags, decoder="numpy")
+        assert best_spans(em, lengths, trans, start, end, tags, decoder="numba") == want
+        ties = np.round(em).astype(np.float32)  # many equal scores: the first best predecessor wins in both
+        trans_ties = np.round(trans).astype(np.float32)
+        assert (best_spans(ties, lengths, trans_ties, np.round(start), np.round(end), tags, decoder="numba")
+                == best_spans(ties, lengths, trans_ties, np.round(start), np.round(end), tags, decoder="numpy"))
+    jobs = [(em[:3], lengths[:3], trans, start, end, tags)]
+    assert best_spans_many(jobs, decoder="numba") == best_spans_many(jobs, decoder="numpy")
+
+
+def test_ner_model_decoder_choice(monkeypatch) -> None:  # noqa: ANN001
+    """``$CLUE_MINER_NER_DECODER``: a bad value is an error; ``auto`` decodes in numpy until the
+    process has decoded JIT_AFTER characters (a one-text cold start never loads numba), then compiled."""
+    from clue_miner.errors import ModelError
+    from clue_miner.extract.ner import crf
+
+    with pytest.raises(ModelError, match="decoder"):
+        crf._compiled("fortran")
+    assert crf._compiled("numpy") is None
+    monkeypatch.setattr(crf, "_JIT", [])
+    monkeypatch.setattr(crf, "_decoded", [0])
+    assert crf._compiled("auto", crf.JIT_AFTER - 1) is None
+    assert crf._JIT == []
+    crf._compiled("auto", 1)  # the counter reached the bar: the next call loads the compiled decoder
+    jit = crf._compiled("auto", 1)
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        assert jit is None
+    else:
+        assert jit is not None and jit.__name__.endswith("crf_jit")
+
+
+def test_ner_model_features_of_joined_pieces_equal_each_piece_alone(model: NerModel) -> None:
+    """One pass over pieces joined by the end mark gives each piece the rows it gets alone (words
+    never span two pieces; a piece's last bigram ends in the mark), also for pieces that hold the
+    mark, digits and letters at their edges, or a single character."""
+    pieces = ["我叫张三，住在北京市朝阳区。", "李四", "a", "2023年5月被盗手机一部价值3000元", "\x03中华人民共和国\x03",
+              "派出所民警王五说不予立案ABC", "人"]
+    joined = model._features_many(pieces)
+    for p, x in zip(pieces, joined, strict=True):
+        alone = model._features_many([p])[0]
+        assert x.shape == alone.shape == (len(p), alone.shape[1])
+        assert np.array_equal(x, alone)
 
 
 def test_ner_model_spans_from_bioes_tags() -> None:

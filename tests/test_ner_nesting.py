@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clue_miner.extract.merge import merge_entities
-from clue_miner.extract.ner_model import _CODE, NerModel, _reads_amount, _resolve, load_ner_model
+from clue_miner.extract.ner.model import _CODE, NerModel, _reads_amount, _resolve, load_ner_model
 from clue_miner.extract.rules.base import RuleContext
 from clue_miner.extract.rules.persons import find as find_persons
 from clue_miner.model_store import models_dir

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from clue_miner.errors import ModelError
-from clue_miner.extract import ner_onnx
-from clue_miner.extract.ner_model import NerModel, load_ner_model
+from clue_miner.extract.ner import onnx_encoder as ner_onnx
+from clue_miner.extract.ner.model import NerModel, load_ner_model
 from clue_miner.model_store import models_dir
 
 MODEL_DIR = models_dir() / "ner-charlstm"

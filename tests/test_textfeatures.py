@@ -53,7 +53,7 @@ def test_counts_equal_the_dict_lookup(texts: list[str]) -> None:
 
 
 def test_ner_vocab_encode_equals_the_dict_lookup() -> None:
-    from clue_miner.extract.ner_features import Vocab
+    from clue_miner.extract.ner.features import Vocab
 
     vocab = Vocab(["<pad>", "<unk>", "我", "被", "骗", "0", "a", "\U00020000"],
                   ["<pad>", "<unk>", "我被", "被骗", "00", "0元", "a0", "骗\x03", "0\x03"])
@@ -66,7 +66,7 @@ def test_ner_vocab_encode_equals_the_dict_lookup() -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("我被骗了元0123aZ\x03\U00020000 ")), max_size=30))
 def test_ner_vocab_encode_property(text: str) -> None:
-    from clue_miner.extract.ner_features import Vocab
+    from clue_miner.extract.ner.features import Vocab
 
     vocab = Vocab(["<pad>", "<unk>", "我", "被", "骗", "0", "a"], ["<pad>", "<unk>", "我被", "被骗", "00", "0元", "a0"])
     a, b = vocab.encode(text), vocab.encode_by_dict(text)

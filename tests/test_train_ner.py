@@ -36,7 +36,7 @@ def test_train_ner_tiny_slice_end_to_end(tmp_path: Path) -> None:
     assert cfg["kind"] == "ner" and cfg["training"]["limit"] == 40
     assert "complaint" in cfg["profiles"]
 
-    from clue_miner.extract.ner_model import NerModel
+    from clue_miner.extract.ner.model import NerModel
 
     text = "被告人张某某盗窃了被害人李某的电动车。"
     ents = NerModel(tmp_path / "a").predict([text])[0]

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from clue_miner.extract.ner_onnx import export_int8  # noqa: E402
+from clue_miner.extract.ner.onnx_encoder import export_int8  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,8 +29,8 @@ import numpy as np
 
 from clue_miner.evaluate.ner_corpora import NerDoc, read_ner
 from clue_miner.extract.lexicon import Lexicon
-from clue_miner.extract.ner_features import Vocab, segment
-from clue_miner.extract.ner_numpy import bioes_tags
+from clue_miner.extract.ner.crf import bioes_tags
+from clue_miner.extract.ner.features import Vocab, segment
 from clue_miner.text.normalize import translation_table
 
 log = logging.getLogger(__name__)
@@ -156,7 +156,7 @@ def normalise(text: str) -> str:
 
 
 def pieces(docs: Sequence[NerDoc], max_len: int = 160, hard_len: int = 250) -> list[NerDoc]:
-    """Documents cut the way inference cuts texts (:func:`clue_miner.extract.ner_features.segment`);
+    """Documents cut the way inference cuts texts (:func:`clue_miner.extract.ner.features.segment`);
     a span across a cut (rare: cuts fall at sentence ends) is dropped."""
     out = []
     for d in docs:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from clue_miner.extract.lexicon import Lexicon
-from clue_miner.extract.ner_features import Vocab
+from clue_miner.extract.ner.features import Vocab
 
 log = logging.getLogger(__name__)
 

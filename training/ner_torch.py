@@ -1,7 +1,7 @@
 """The trainable network (torch): shared char/bigram/lexicon BiLSTM encoder, one CRF per head.
 
 Only the recipe imports this module; inference runs the exported arrays in numpy
-(:mod:`clue_miner.extract.ner_numpy`). Layout of the exported weights (``weights.npz``):
+(:mod:`clue_miner.extract.ner.bilstm`, :mod:`clue_miner.extract.ner.crf`). Layout of the exported weights (``weights.npz``):
 ``char_emb``, ``bigram_emb`` (absent without bigrams), ``lstm.{w_ih,w_hh,b}`` and
 ``lstm.{w_ih_r,w_hh_r,b_r}`` (torch gate order, biases summed), and per head ``{head}.w``,
 ``{head}.b``, ``{head}.trans``, ``{head}.start``, ``{head}.end``.
@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from clue_miner.extract.ner_numpy import bioes_tags, transition_mask
+from clue_miner.extract.ner.crf import bioes_tags, transition_mask
 
 
 class CRF(nn.Module):
@@ -121,7 +121,7 @@ class Tagger(nn.Module):
         return total
 
     def export(self) -> dict[str, np.ndarray]:
-        """The weights as float16 arrays in the layout ``clue_miner.extract.ner_numpy`` reads."""
+        """The weights as float16 arrays in the layout ``clue_miner.extract.ner`` reads."""
         def arr(t: torch.Tensor) -> np.ndarray:
             return t.detach().cpu().numpy().astype(np.float16)
 

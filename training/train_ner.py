@@ -16,7 +16,7 @@ Steps:
    each come from one corpus and train only that corpus's heads (``REPEATS`` sets how often the
    small corpora come round), character/bigram dropout to UNK, gradient clipping;
 4. export to ``weights.npz`` (float16) + ``vocab.json`` + ``config.json``, then the dev sets are
-   scored by the numpy inference code itself (``clue_miner.extract.ner_model``) and written to
+   scored by the numpy inference code itself (``clue_miner.extract.ner.model``) and written to
    ``training_report.json``.
 
 Deterministic given ``--seed`` and ``--threads``: seeded Python/numpy/torch generators,
@@ -54,7 +54,7 @@ from ner_data import (  # noqa: E402
 
 from clue_miner.evaluate.ner_corpora import SCHEMES, NerCorpus  # noqa: E402
 from clue_miner.extract.lexicon import Lexicon, get_lexicon  # noqa: E402
-from clue_miner.extract.ner_features import Vocab  # noqa: E402
+from clue_miner.extract.ner.features import Vocab  # noqa: E402
 
 log = logging.getLogger("train_ner")
 VERSION = "ner-charlstm-1"
@@ -168,7 +168,7 @@ def write_model(out: Path, model: Any, vocab: Vocab, cfg: dict[str, Any],
 def export_onnx(out: Path) -> None:
     """``encoder.int8.onnx`` beside the weights (the runtime ``extract()`` prefers); a stale one is
     removed first, so a build without onnx leaves the numpy runtime, never an old encoder."""
-    from clue_miner.extract.ner_onnx import ONNX_FILE, export_int8
+    from clue_miner.extract.ner.onnx_encoder import ONNX_FILE, export_int8
 
     (out / ONNX_FILE).unlink(missing_ok=True)
     try:
@@ -206,7 +206,7 @@ def check_parity(model: Any, out: Path, examples: list[Example], n_lex: int, wor
     import torch
     from ner_torch import collate
 
-    from clue_miner.extract.ner_model import NerModel
+    from clue_miner.extract.ner.model import NerModel
 
     batch = collate(examples, [], n_lex, word_k=word_k)
     with torch.no_grad():
@@ -221,7 +221,7 @@ def check_parity(model: Any, out: Path, examples: list[Example], n_lex: int, wor
 def score_dev(out: Path, dev: dict[str, Any]) -> dict[str, Any]:
     """Dev figures with the numpy model just written: each corpus's own profile, and ``complaint``."""
     from clue_miner.evaluate.ner import evaluate_corpus
-    from clue_miner.extract.ner_model import NerModel
+    from clue_miner.extract.ner.model import NerModel
 
     model = NerModel(out)
     report: dict[str, Any] = {}

@@ -10,7 +10,7 @@ them: ``PERSON:suspect`` / ``PERSON:victim`` on CAIL2021, ``ITEM:goods`` / ``ITE
 Only the keys a corpus annotates are scored: a QUANTITY predicted on MSRA, or a PERSON with role
 ``other`` on CAIL2021 (which labels suspects and victims only), is neither right nor wrong.
 
-A recogniser with ``for_corpus(scheme)`` (the shipped :class:`~clue_miner.extract.ner_model.NerModel`)
+A recogniser with ``for_corpus(scheme)`` (the shipped :class:`~clue_miner.extract.ner.model.NerModel`)
 is asked for the view that speaks the corpus's conventions (its per-corpus heads); pass
 ``profile="complaint"`` to score the profile ``extract()`` uses instead.
 """
@@ -116,7 +116,7 @@ def evaluate_ner(path: str | Path, fmt: str, recognizer: Any = None, *, profile:
                  limit: int | None = None, batch_size: int = 256) -> dict[str, Any]:
     """Exact-span P/R/F1 per label and overall of ``recognizer`` (default: the shipped NER model)."""
     if recognizer is None:
-        from clue_miner.extract.ner_model import load_ner_model
+        from clue_miner.extract.ner.model import load_ner_model
 
         recognizer = load_ner_model()
     corpus = read_ner(path, fmt)

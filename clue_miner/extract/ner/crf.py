@@ -1,9 +1,5 @@
-"""The NER network's forward pass in numpy: embeddings, a batched BiLSTM, per-head CRF Viterbi
-and forward-backward (the marginal probability of a decoded span, a head's confidence in it).
-
-No torch at inference: the weights are plain arrays (``weights.npz``, float16 on disk). The BiLSTM
-loops over time steps only; every step works on the whole batch. Gate order and bias layout
-follow ``torch.nn.LSTM`` (i, f, g, o; ``b = b_ih + b_hh``) so trained weights load unchanged.
+"""The NER's CRF heads in numpy: Viterbi decoding and forward-backward (the marginal probability
+of a decoded span, a head's confidence in it).
 
 Tag scheme: BIOES per head, ``O`` first, then ``B-X, I-X, E-X, S-X`` for each label X. The CRF
 decodes under hard constraints (no ``I-X`` after ``O`` …): :func:`transition_mask` is shared with
@@ -12,11 +8,15 @@ training so both sides score the same lattice.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from types import ModuleType
 
 import numpy as np
 
-__all__ = ["BiLSTM", "bioes_tags", "forward_backward", "span_probability", "spans_from_tags", "transition_mask",
+from clue_miner.errors import ModelError
+
+__all__ = ["best_spans", "bioes_tags", "forward_backward", "span_probability", "spans_from_tags", "transition_mask",
            "viterbi", "viterbi_many"]
 
 NEG = -1e4
@@ -44,61 +44,6 @@ def transition_mask(tags: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.nda
             if not ok:
                 trans[i, j] = NEG
     return trans, start, end
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
-
-
-class BiLSTM:
-    """One bidirectional LSTM layer over right-padded batches.
-
-    Both directions advance in the same loop (one batched matmul a step); the sigmoid gates' rows
-    are pre-scaled by 1/2 so a single ``tanh`` over all four gates gives them all
-    (``sigmoid(x) = (1 + tanh(x / 2)) / 2``); gates are reordered to (i, f, o, g) at load.
-    """
-
-    def __init__(self, w_ih: np.ndarray, w_hh: np.ndarray, b: np.ndarray,
-                 w_ih_r: np.ndarray, w_hh_r: np.ndarray, b_r: np.ndarray) -> None:
-        h = w_hh.shape[1]
-        self.hidden = h
-        perm = np.r_[0:2 * h, 3 * h:4 * h, 2 * h:3 * h]  # torch (i, f, g, o) -> (i, f, o, g)
-        scale = np.r_[np.full(3 * h, 0.5), np.ones(h)].astype(np.float32)
-
-        def prep(m: np.ndarray) -> np.ndarray:
-            return (m[perm].astype(np.float32) * scale[:, None]) if m.ndim == 2 else m[perm].astype(np.float32) * scale
-
-        self.w_in = np.ascontiguousarray(np.concatenate([prep(w_ih), prep(w_ih_r)], axis=0).T)
-        self.b_in = np.concatenate([prep(b), prep(b_r)])
-        self.u = np.ascontiguousarray(np.stack([prep(w_hh).T, prep(w_hh_r).T]))  # (2, H, 4H)
-
-    def __call__(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        """``x`` (B, T, D) -> (B, T, 2H); positions at or past ``lengths`` are zero."""
-        bsz, steps, _ = x.shape
-        h, h4 = self.hidden, 4 * self.hidden
-        gx = (x.reshape(bsz * steps, -1) @ self.w_in + self.b_in).reshape(bsz, steps, 2, h4)
-        gates = np.empty((steps, 2, bsz, h4), dtype=np.float32)  # step s: forward t=s, backward t=T-1-s
-        gates[:, 0] = gx[:, :, 0].transpose(1, 0, 2)
-        gates[:, 1] = gx[:, ::-1, 1].transpose(1, 0, 2)
-        live = (np.arange(steps)[::-1, None] < lengths[None, :]).astype(np.float32)[:, :, None]  # backward mask
-        out = np.empty((2, steps, bsz, h), dtype=np.float32)
-        hs = np.zeros((2, bsz, h), dtype=np.float32)
-        cs = np.zeros((2, bsz, h), dtype=np.float32)
-        for s in range(steps):
-            t = np.tanh(gates[s] + hs @ self.u)
-            ifo = t[:, :, : 3 * h]
-            ifo *= 0.5
-            ifo += 0.5
-            cs *= ifo[:, :, h:2 * h]
-            cs += ifo[:, :, :h] * t[:, :, 3 * h:]
-            hs = ifo[:, :, 2 * h:] * np.tanh(cs)
-            cs[1] *= live[s]
-            hs[1] *= live[s]
-            out[0, s] = hs[0]
-            out[1, steps - 1 - s] = hs[1]
-        res = np.concatenate([out[0], out[1]], axis=2).transpose(1, 0, 2)
-        res *= (np.arange(steps)[None, :] < lengths[:, None])[:, :, None]
-        return res
 
 
 # A transition at or below this is forbidden (the CRF heads store -10000 for the BIOES moves that
@@ -375,3 +320,58 @@ def spans_from_tags(path: Sequence[int], tags: Sequence[str]) -> list[tuple[int,
             spans.append((open_at, i + 1, lab))
             open_at, label = -1, ""
     return spans
+
+
+DECODER_ENV = "CLUE_MINER_NER_DECODER"
+DECODERS = ("auto", "numba", "numpy")
+# ``auto`` loads the compiled decoder once a process has decoded this many characters (rows x steps)
+# with numpy: loading numba and the cached kernel takes about 0.45 s, which one short text (the
+# cold start of ``clue-miner extract "…"``) would not earn back; ~60 board messages do.
+JIT_AFTER = 20_000
+_JIT: list[ModuleType | None] = []
+_decoded = [0]
+
+
+def _compiled(decoder: str | None, work: int = 0) -> ModuleType | None:
+    """:mod:`.crf_jit`, or None for the numpy reference: ``decoder`` (else
+    ``$CLUE_MINER_NER_DECODER``) ``numpy`` never, ``numba`` always (an error without numba),
+    ``auto`` (default) when numba is installed and this process has decoded :data:`JIT_AFTER`
+    characters (``work``: this call's)."""
+    choice = (decoder or os.environ.get(DECODER_ENV) or "auto").lower()
+    if choice not in DECODERS:
+        raise ModelError(f"NER decoder must be one of {', '.join(DECODERS)}, got {choice!r}", code="bad_option")
+    if choice == "numpy":
+        return None
+    if not _JIT:
+        if choice == "auto" and _decoded[0] < JIT_AFTER:
+            _decoded[0] += work
+            return None
+        try:
+            from clue_miner.extract.ner import crf_jit
+        except ImportError:
+            crf_jit = None  # type: ignore[assignment]
+        _JIT.append(crf_jit)
+    if _JIT[0] is None and choice == "numba":
+        raise ModelError("NER decoder 'numba' asked for and numba is not installed", code="bad_option")
+    return _JIT[0]
+
+
+def best_spans(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray,
+               tags: Sequence[str], decoder: str | None = None) -> list[list[tuple[int, int, str]]]:
+    """The spans of each row's best path (:func:`viterbi`, then :func:`spans_from_tags`), by the
+    compiled decoder (:mod:`.crf_jit`) when there is one, else by the numpy reference: the same spans."""
+    jit = _compiled(decoder, emissions.shape[0] * emissions.shape[1])
+    if jit is not None:
+        return jit.best_spans(emissions, lengths, trans, start, end, list(tags))
+    return [spans_from_tags(path, tags) for path in viterbi(emissions, lengths, trans, start, end)]
+
+
+def best_spans_many(jobs: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, Sequence[str]]],
+                    decoder: str | None = None) -> list[list[list[tuple[int, int, str]]]]:
+    """:func:`best_spans` of several heads over one small batch: compiled, head by head; in numpy,
+    in one loop over the steps (:func:`viterbi_many`), where per-step overhead dominates."""
+    jit = _compiled(decoder, sum(job[0].shape[0] * job[0].shape[1] for job in jobs))
+    if jit is not None:
+        return [jit.best_spans(em, lens, trans, start, end, list(tags)) for em, lens, trans, start, end, tags in jobs]
+    decoded = viterbi_many([job[:5] for job in jobs])
+    return [[spans_from_tags(path, job[5]) for path in paths] for job, paths in zip(jobs, decoded, strict=True)]

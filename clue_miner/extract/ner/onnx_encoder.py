@@ -1,6 +1,6 @@
 """The NER's BiLSTM run by onnxruntime, its weights quantised to int8.
 
-The numpy :class:`~clue_miner.extract.ner_numpy.BiLSTM` steps through the characters in Python;
+The numpy :class:`~clue_miner.extract.ner.bilstm.BiLSTM` steps through the characters in Python;
 onnxruntime's ``DynamicQuantizeLSTM`` runs the same layer in C++ with int8 weights (activations
 quantised per call), about 3x faster on one core (``benchmarks/speed.py``). The graph is built
 once from ``weights.npz`` by ``training/export_ner_onnx.py`` and shipped as ``encoder.int8.onnx``

@@ -1,6 +1,6 @@
 """Inputs of the NER network: character and bigram ids, lexicon flags, and text segmentation.
 
-Shared by training (``training/ner_*.py``) and inference (:mod:`clue_miner.extract.ner_model`) so
+Shared by training (``training/ner_*.py``) and inference (:mod:`clue_miner.extract.ner.model`) so
 both see exactly the same features. Ids 0 and 1 are padding and unknown. A bigram is a character
 and its right neighbour (``\\x03`` past the end) with ASCII digits folded to ``0`` and letters to
 ``a`` (``600元`` and ``300元`` share ``00``, ``0元``).

@@ -24,7 +24,7 @@ complainant, 被告人 -> suspect, 民警 -> officer …); else the CAIL2021 per
 else the role of another mention with the same text; else ``other``. Spans that run across a
 clause mark (，。；) are dropped: the corpora almost never label one.
 
-Inference is numpy only (:mod:`clue_miner.extract.ner_numpy`); weights load from ``weights.npz``
+Inference is numpy only (:mod:`clue_miner.extract.ner.bilstm`, :mod:`clue_miner.extract.ner.crf`); weights load from ``weights.npz``
 without pickle.
 """
 
@@ -43,17 +43,16 @@ from typing import Any
 import numpy as np
 
 from clue_miner.errors import ModelError
-from clue_miner.extract.ner_features import Vocab, segment
-from clue_miner.extract.ner_numpy import (
-    BiLSTM,
+from clue_miner.extract.ner.bilstm import BiLSTM
+from clue_miner.extract.ner.crf import (
+    best_spans,
+    best_spans_many,
     bioes_tags,
     forward_backward,
     span_probability,
-    spans_from_tags,
     transition_mask,
-    viterbi,
-    viterbi_many,
 )
+from clue_miner.extract.ner.features import _END, Vocab, segment
 from clue_miner.extract.rules.persons import role_in_context
 from clue_miner.types import Entity
 
@@ -62,7 +61,7 @@ log = logging.getLogger(__name__)
 __all__ = ["DEFAULT_MODEL", "NerModel", "default_ner", "load_ner_model"]
 
 DEFAULT_MODEL = "ner-charlstm"
-_KNOWLEDGE = Path(__file__).resolve().parents[1] / "knowledge"
+_KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
 _CLAUSE = re.compile(r"[，。；！？,;!?]")
 
 # Which heads read a text under the ``complaint`` profile. The heads speak their corpora's conventions,
@@ -125,7 +124,7 @@ class NerModel:
 
     def __init__(self, path: str | Path, profile: str | None = None, batch_chars: int = 12000,
                  threads: int | None = None, pad_ratio: float = 1.3, runtime: str | None = None) -> None:
-        from clue_miner.extract.ner_onnx import chosen_runtime
+        from clue_miner.extract.ner.onnx_encoder import chosen_runtime
         from clue_miner.model_store import read_config
 
         self.path = Path(path)
@@ -181,8 +180,8 @@ class NerModel:
                 "lstm": lstm, "runtime": runtime, "heads": heads}
 
     def _encoder(self, w: dict[str, np.ndarray]) -> tuple[Any, str]:
-        """The BiLSTM layer: onnxruntime's int8 one (:mod:`ner_onnx`) or the numpy reference."""
-        from clue_miner.extract import ner_onnx
+        """The BiLSTM layer: onnxruntime's int8 one (:mod:`.onnx_encoder`) or the numpy reference."""
+        from clue_miner.extract.ner import onnx_encoder as ner_onnx
         from clue_miner.extract.parallel import inference_threads
 
         if self.runtime != "numpy":
@@ -216,7 +215,7 @@ class NerModel:
         n, steps = len(pieces), max(len(p) for p in pieces)
         lengths = np.array([len(p) for p in pieces], dtype=np.int64)
         if hasattr(st["lstm"], "rows"):  # a layer that runs rows alone: no padded batch of inputs
-            return st["lstm"].rows([self._features(p) for p in pieces], steps), lengths
+            return st["lstm"].rows(self._features_many(pieces), steps), lengths
         cids = np.zeros((n, steps), dtype=np.int64)
         bids = np.zeros((n, steps), dtype=np.int64)
         lexicon, k = st["lexicon"], st["word_k"]
@@ -244,21 +243,31 @@ class NerModel:
 
     def _features(self, piece: str) -> np.ndarray:
         """One piece's encoder input ``(T, D)``: what ``_encode`` builds for a padded batch, row by row."""
+        return self._features_many([piece])[0]
+
+    def _features_many(self, pieces: Sequence[str]) -> list[np.ndarray]:
+        """:meth:`_features` of each piece, computed over the pieces joined by ``\\x03`` (the
+        bigram vocabulary's end mark, in no dictionary word): each piece's rows are exactly what it
+        gives alone (its last bigram ends in the mark, no word spans two pieces); one pass over the
+        lexicon and the vocabularies instead of one per piece."""
         st = self._load()
-        c, b = st["vocab"].encode(piece)
+        joined = _END.join(pieces)
+        bounds = np.cumsum([0, *(len(p) + 1 for p in pieces)])
+        c, b = st["vocab"].encode(joined)
         parts = [st["char_emb"][c]]
         if st["bigram_emb"] is not None:
             parts.append(st["bigram_emb"][b])
         lexicon = st["lexicon"]
         if lexicon is not None:
-            found = lexicon.matches(piece)
-            parts.append(np.asarray(lexicon.features(piece, found), dtype=np.float32))
+            found = lexicon.matches(joined)
+            parts.append(np.asarray(lexicon.features(joined, found), dtype=np.float32))
             if st["word_emb"] is not None:
-                wids, wwts = lexicon.word_slots(piece, st["to_model"], st["word_k"], found)
+                wids, wwts = lexicon.word_slots(joined, st["to_model"], st["word_k"], found)
                 we = np.einsum("tsk,tskd->tsd", np.asarray(wwts, dtype=np.float32),
                                st["word_emb"][np.asarray(wids, dtype=np.int64)])
-                parts.append(we.reshape(len(piece), -1))
-        return np.concatenate(parts, axis=1)
+                parts.append(we.reshape(len(joined), -1))
+        x = np.concatenate(parts, axis=1)
+        return [x[bounds[i]:bounds[i] + len(p)] for i, p in enumerate(pieces)]
 
     def predict_native(self, texts: Sequence[str], heads: Sequence[str]) -> list[dict[str, list[tuple[int, int, str]]]]:
         """Per text, per head, the native spans ``(start, end, label)`` (offsets into the text).
@@ -330,8 +339,8 @@ class NerModel:
                 if together and not confirming:
                     jobs.append((name, rows, em, lens))
                     continue
-                paths = viterbi(em, lens, hd.trans, hd.start, hd.end)
-                self._collect(hd, name, rows, em, lens, paths, batch, pieces, out, probs, confident, confirm, unsure)
+                found = best_spans(em, lens, hd.trans, hd.start, hd.end, hd.tags)
+                self._collect(hd, name, rows, em, lens, found, batch, pieces, out, probs, confident, confirm, unsure)
             self._flush(jobs, st, batch, pieces, out, probs, confident, confirm, unsure)
         return out, probs
 
@@ -368,19 +377,19 @@ class NerModel:
         if not jobs:
             return
         heads = [st["heads"][name] for name, *_ in jobs]
-        decoded = viterbi_many([(em, lens, hd.trans, hd.start, hd.end) for (_, _, em, lens), hd in zip(jobs, heads,
-                                                                                                    strict=True)])
-        for (name, rows, em, lens), hd, paths in zip(jobs, heads, decoded, strict=True):
-            self._collect(hd, name, rows, em, lens, paths, batch, pieces, out, probs, confident, confirm, unsure)
+        decoded = best_spans_many([(em, lens, hd.trans, hd.start, hd.end, hd.tags)
+                                   for (_, _, em, lens), hd in zip(jobs, heads, strict=True)])
+        for (name, rows, em, lens), hd, found in zip(jobs, heads, decoded, strict=True):
+            self._collect(hd, name, rows, em, lens, found, batch, pieces, out, probs, confident, confirm, unsure)
         jobs.clear()
 
     @staticmethod
-    def _collect(hd: _Head, name: str, rows: list[int], em: np.ndarray, lens: np.ndarray, paths: list[list[int]],
+    def _collect(hd: _Head, name: str, rows: list[int], em: np.ndarray, lens: np.ndarray,
+                 found: list[list[tuple[int, int, str]]],
                  batch: list[int], pieces: list[tuple[int, int, int]], out: list[dict[str, list[tuple[int, int, str]]]],
                  probs: list[dict[str, list[float]]], confident: dict[str, frozenset[str]],
                  confirm: tuple[str, str, float] | None, unsure: set[int]) -> None:
-        """One head's decoded paths into ``out`` (spans) and ``probs`` (marginals of scored labels)."""
-        found = [spans_from_tags(path, hd.tags) for path in paths]
+        """One head's decoded spans (per row) into ``out`` and ``probs`` (marginals of scored labels)."""
         scored = confident.get(name)
         sure: dict[int, list[float]] = {}
         if scored:  # forward-backward only over the rows that hold a span to score
@@ -575,7 +584,7 @@ def _entities(text: str, cands: list[tuple[int, int, int, str]], prose: bool = F
 
 def load_ner_model(path: str | Path | None = None, profile: str | None = None, runtime: str | None = None) -> NerModel:
     """The NER model in ``path`` (default: the shipped ``models/ner-charlstm``); ``runtime``: see
-    :mod:`clue_miner.extract.ner_onnx` (auto, onnx or numpy)."""
+    :mod:`clue_miner.extract.ner.onnx_encoder` (auto, onnx or numpy)."""
     from clue_miner.model_store import resolve
 
     return NerModel(resolve(path or DEFAULT_MODEL), profile=profile, runtime=runtime)
