@@ -119,7 +119,7 @@ def instrument(pipe: Any) -> StageTimer:
         timer.wrap(pipe.ner, "_encode", "ner encoder")
         timer.wrap(nm, "best_spans", "ner viterbi")
         timer.wrap(nm, "best_spans_many", "ner viterbi")
-        timer.wrap(nm, "forward_backward", "ner forward-backward")
+        timer.wrap(nm, "span_probabilities", "ner forward-backward")
     timer.wrap(pipe.offence, "predict", "offences")
     timer.wrap(pipe.category, "predict", "category")
     timer.wrap(pl, "merge_entities", "merge")

@@ -17,6 +17,7 @@ from clue_miner.extract.ner.crf import (
     bioes_tags,
     forward_backward,
     forward_backward_log,
+    span_probabilities,
     span_probability,
     spans_from_tags,
     transition_mask,
@@ -346,6 +347,34 @@ def test_ner_model_compiled_decoder_gives_the_reference_spans() -> None:
                 == best_spans(ties, lengths, trans_ties, np.round(start), np.round(end), tags, decoder="numpy"))
     jobs = [(em[:3], lengths[:3], trans, start, end, tags)]
     assert best_spans_many(jobs, decoder="numba") == best_spans_many(jobs, decoder="numpy")
+
+
+def test_ner_model_compiled_span_probabilities_equal_the_reference() -> None:
+    """Span marginals from the compiled forward-backward equal the numpy ones (to 1e-9), on spans
+    of every length; a row whose scaled pass underflows (a sure B-A, then a sure O: no allowed move
+    carries any mass) is redone by the numpy path, whose log-space fallback gives a finite answer."""
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(5)
+    for labels, rows, steps, scale in [(2, 4, 12, 1.0), (8, 10, 80, 3.0), (5, 6, 30, 20.0)]:
+        tags, trans, start, end = _random_head(rng, labels)
+        em = (rng.normal(size=(rows, steps, len(tags))) * scale).astype(np.float32)
+        lengths = np.sort(rng.integers(1, steps + 1, size=rows))
+        spans = best_spans(em, lengths, trans, start, end, tags, decoder="numpy")
+        assert sum(map(len, spans)) > 0
+        want = span_probabilities(em, lengths, trans, start, end, tags, spans, decoder="numpy")
+        got = span_probabilities(em, lengths, trans, start, end, tags, spans, decoder="numba")
+        assert [len(r) for r in got] == [len(r) for r in want]
+        assert np.allclose(np.concatenate([*got, [0.0]]), np.concatenate([*want, [0.0]]), rtol=1e-9, atol=1e-12)
+    tags, trans, start, end = _random_head(rng, 2)
+    em = np.zeros((1, 3, len(tags)), dtype=np.float32)
+    em[0, 0, :] = -2000.0
+    em[0, 0, tags.index("B-L0")] = 0.0
+    em[0, 1, :] = -2000.0
+    em[0, 1, tags.index("O")] = 0.0
+    spans = [[(0, 1, "L0")]]
+    want = span_probabilities(em, np.array([3]), trans, start, end, tags, spans, decoder="numpy")
+    got = span_probabilities(em, np.array([3]), trans, start, end, tags, spans, decoder="numba")
+    assert got == want and np.isfinite(got[0][0])
 
 
 def test_ner_model_decoder_choice(monkeypatch) -> None:  # noqa: ANN001

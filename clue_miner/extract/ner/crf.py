@@ -16,7 +16,7 @@ import numpy as np
 
 from clue_miner.errors import ModelError
 
-__all__ = ["best_spans", "bioes_tags", "forward_backward", "span_probability", "spans_from_tags", "transition_mask",
+__all__ = ["best_spans", "bioes_tags", "span_probabilities", "forward_backward", "span_probability", "spans_from_tags", "transition_mask",
            "viterbi", "viterbi_many"]
 
 NEG = -1e4
@@ -375,3 +375,27 @@ def best_spans_many(jobs: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.
         return [jit.best_spans(em, lens, trans, start, end, list(tags)) for em, lens, trans, start, end, tags in jobs]
     decoded = viterbi_many([job[:5] for job in jobs])
     return [[spans_from_tags(path, job[5]) for path in paths] for job, paths in zip(jobs, decoded, strict=True)]
+
+
+def span_probabilities(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start: np.ndarray,
+                       end: np.ndarray, tags: Sequence[str], spans: Sequence[Sequence[tuple[int, int, str]]],
+                       decoder: str | None = None) -> list[list[float]]:
+    """The marginal probability of each span of ``spans[r]`` under row ``r``'s CRF (``emissions``
+    (B, T, K)): :func:`forward_backward`, then :func:`span_probability`. Compiled when the decoder
+    is (:mod:`.crf_jit`, the same values to ~1e-12), with this numpy path for rows that underflow."""
+    jit = _compiled(decoder)
+    out: list[list[float]] | None = None
+    redo = list(range(len(spans)))
+    if jit is not None:
+        out = jit.span_probabilities(emissions, lengths, trans, start, end, list(tags), [list(r) for r in spans])
+        redo = [r for r, probs in enumerate(out) if any(p != p for p in probs)]  # NaN: underflowed
+        if not redo:
+            return out
+    alpha, beta, log_z = forward_backward(emissions[redo], np.asarray(lengths)[redo], trans, start, end)
+    again = [[span_probability(emissions[r], alpha[n], beta[n], float(log_z[n]), trans, tags, s, e, lab)
+              for s, e, lab in spans[r]] for n, r in enumerate(redo)]
+    if out is None:
+        return again
+    for n, r in enumerate(redo):
+        out[r] = again[n]
+    return out

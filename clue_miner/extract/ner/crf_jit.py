@@ -148,3 +148,129 @@ def best_spans(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray, st
     for row, s, e, lab in found.tolist():
         out[row].append((s, e, names[lab]))
     return out
+
+
+@njit(cache=True, nogil=True)
+def span_marginals(em, lengths, trans, start, end, spans, b_tag, i_tag, e_tag, s_tag):  # noqa: ANN001, ANN201
+    """Marginal probability of each span ``(row, start, end_exclusive, label_id)`` of ``spans``
+    (grouped by row) under its row's CRF: :func:`.crf.forward_backward` (scaled probability space,
+    float64) then :func:`.crf.span_probability`, row by row. NaN where a row's forward or backward
+    pass underflowed (the caller falls back on the log-space reference for it)."""
+    _, steps, k = em.shape
+    out = np.full(spans.shape[0], np.nan)
+    e_trans = np.exp(trans.astype(np.float64))
+    smax = start.max()
+    emax = end.max()
+    e_start = np.exp(start.astype(np.float64) - smax)
+    e_end = np.exp(end.astype(np.float64) - emax)
+    p_em = np.empty((steps, k))
+    top = np.empty(steps)
+    alpha = np.empty((steps, k))
+    beta = np.empty((steps, k))
+    log_a = np.empty(steps)
+    log_b = np.empty(steps)
+    nxt = np.empty(k)
+    first = 0
+    while first < spans.shape[0]:
+        row = spans[first, 0]
+        last = first
+        while last < spans.shape[0] and spans[last, 0] == row:
+            last += 1
+        n = lengths[row]
+        for t in range(n):
+            m = np.float64(em[row, t, 0])
+            for j in range(1, k):
+                v = np.float64(em[row, t, j])
+                if v > m:
+                    m = v
+            top[t] = m
+            for j in range(k):
+                p_em[t, j] = np.exp(np.float64(em[row, t, j]) - m)
+        ok = True
+        norm = 0.0
+        for j in range(k):
+            alpha[0, j] = e_start[j] * p_em[0, j]
+            norm += alpha[0, j]
+        for j in range(k):
+            alpha[0, j] /= norm
+        log_a[0] = np.log(norm) + top[0] + smax
+        for t in range(1, n):
+            norm = 0.0
+            for j in range(k):
+                acc = 0.0
+                for i in range(k):
+                    acc += alpha[t - 1, i] * e_trans[i, j]
+                nxt[j] = acc * p_em[t, j]
+                norm += nxt[j]
+            if not (norm > 0.0 and np.isfinite(norm)):
+                ok = False
+                break
+            for j in range(k):
+                alpha[t, j] = nxt[j] / norm
+            log_a[t] = log_a[t - 1] + np.log(norm) + top[t]
+        if ok:
+            for j in range(k):
+                beta[n - 1, j] = e_end[j]
+            log_b[n - 1] = emax
+            for t in range(n - 2, -1, -1):
+                norm = 0.0
+                for i in range(k):
+                    acc = 0.0
+                    for j in range(k):
+                        acc += p_em[t + 1, j] * beta[t + 1, j] * e_trans[i, j]
+                    nxt[i] = acc
+                    if acc > norm:
+                        norm = acc
+                if not (norm > 0.0 and np.isfinite(norm)):
+                    ok = False
+                    break
+                for i in range(k):
+                    beta[t, i] = nxt[i] / norm
+                log_b[t] = log_b[t + 1] + np.log(norm) + top[t + 1]
+        if ok:
+            z = 0.0
+            for j in range(k):
+                z += alpha[n - 1, j] * e_end[j]
+            log_z = np.log(z) + log_a[n - 1] + emax
+            for q in range(first, last):
+                s = spans[q, 1]
+                e = spans[q, 2]
+                lab = spans[q, 3]
+                if e - s == 1:
+                    tag = s_tag[lab]
+                    out[q] = np.exp(np.log(alpha[s, tag]) + log_a[s] + np.log(beta[s, tag]) + log_b[s] - log_z)
+                    continue
+                prev = b_tag[lab]
+                score = np.log(alpha[s, prev]) + log_a[s]
+                for t in range(s + 1, e):
+                    cur = e_tag[lab] if t == e - 1 else i_tag[lab]
+                    score += np.float64(trans[prev, cur] + em[row, t, cur])
+                    prev = cur
+                out[q] = np.exp(min(0.0, score + np.log(beta[e - 1, e_tag[lab]]) + log_b[e - 1] - log_z))
+        first = last
+    return out
+
+
+def span_probabilities(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start: np.ndarray,
+                       end: np.ndarray, tags: list[str], spans: list[list[tuple[int, int, str]]]) -> list[list[float]]:
+    """Marginal probability of each row's spans (``spans[r]``; :func:`.crf.span_probabilities`),
+    compiled; rows that underflow in scaled space come back as NaN for the caller to redo."""
+    index = {t: i for i, t in enumerate(tags)}
+    labels = sorted({t[2:] for t in tags if t != "O"})
+    codes = {lab: i for i, lab in enumerate(labels)}
+
+    def tag_of(prefix: str) -> np.ndarray:
+        return np.array([index.get(f"{prefix}-{lab}", 0) for lab in labels], dtype=np.int64)
+
+    flat = np.array([(r, s, e, codes[lab]) for r, row in enumerate(spans) for s, e, lab in row], dtype=np.int64)
+    if not len(flat):
+        return [[] for _ in spans]
+    probs = span_marginals(np.ascontiguousarray(emissions), np.asarray(lengths, dtype=np.int64),
+                           np.ascontiguousarray(trans), np.ascontiguousarray(start), np.ascontiguousarray(end),
+                           flat.reshape(-1, 4), tag_of("B"), tag_of("I"), tag_of("E"), tag_of("S")).tolist()
+    out: list[list[float]] = []
+    pos = 0
+    for row in spans:
+        out.append(probs[pos:pos + len(row)])
+        pos += len(row)
+    return out

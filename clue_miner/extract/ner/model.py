@@ -48,8 +48,7 @@ from clue_miner.extract.ner.crf import (
     best_spans,
     best_spans_many,
     bioes_tags,
-    forward_backward,
-    span_probability,
+    span_probabilities,
     transition_mask,
 )
 from clue_miner.extract.ner.features import _END, Vocab, segment
@@ -395,10 +394,11 @@ class NerModel:
         if scored:  # forward-backward only over the rows that hold a span to score
             fb_rows = [r for r, spans in enumerate(found) if any(lab in scored for *_, lab in spans)]
             if fb_rows:
-                alpha, beta, log_z = forward_backward(em[fb_rows], lens[fb_rows], hd.trans, hd.start, hd.end)
-                for n, r in enumerate(fb_rows):
-                    sure[r] = [span_probability(em[r], alpha[n], beta[n], float(log_z[n]), hd.trans, hd.tags,
-                                                s, e, lab) if lab in scored else 1.0 for s, e, lab in found[r]]
+                wanted = [[sp for sp in found[r] if sp[2] in scored] for r in fb_rows]
+                marginals = span_probabilities(em[fb_rows], lens[fb_rows], hd.trans, hd.start, hd.end, hd.tags, wanted)
+                for r, row_probs in zip(fb_rows, marginals, strict=True):
+                    them = iter(row_probs)
+                    sure[r] = [next(them) if lab in scored else 1.0 for _, _, lab in found[r]]
         for r, (j, spans) in enumerate(zip(rows, found, strict=True)):
             i, off, _ = pieces[batch[j]]
             out[i][name] += [(s + off, e + off, lab) for s, e, lab in spans]
