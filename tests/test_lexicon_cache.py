@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from clue_miner.extract.lexicon import Lexicon, cache_dir
+from clue_miner.extract.ner.lexicon import Lexicon, cache_dir
 
 TEXT = "张三在派出所报案说电动车被盗"
 
@@ -24,6 +24,27 @@ def _same(a: Lexicon, b: Lexicon) -> None:
     for x, y in zip(a.matches(TEXT), b.matches(TEXT), strict=True):
         np.testing.assert_array_equal(x, y)
     np.testing.assert_array_equal(a.features(TEXT), b.features(TEXT))
+    for x, y in zip(a.trie(), b.trie(), strict=True):
+        np.testing.assert_array_equal(x, y)
+
+
+def test_lexicon_trie_walk_finds_what_the_automaton_finds(dicts: tuple[Path, Path], tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compiled trie walk gives pyahocorasick's matches in its order (by end, longest first):
+    nested words (电动 / 电动车), words at both edges, repeats, characters past the BMP, a lone
+    surrogate, the empty text; random texts over the dictionary's characters."""
+    pytest.importorskip("numba")
+    monkeypatch.setenv("CLUE_MINER_CACHE", "off")
+    lex = Lexicon([dicts[0]], dicts[1]).ensure()
+    chars = sorted(set("".join(lex.words))) + ["𠀀", "x"]
+    rng = np.random.default_rng(3)
+    texts = [TEXT, "", "派", "电动车电动车派出所", "𠀀电动车\ud800报案", "报案张三"]
+    texts += ["".join(rng.choice(chars, size=int(rng.integers(1, 40)))) for _ in range(300)]
+    for text in texts:
+        for x, y in zip(lex.matches(text, "numba"), lex.matches(text, "numpy"), strict=True):
+            np.testing.assert_array_equal(x, y)
+    starts, ends, lens, hits = lex.matches("电动车", "numba")
+    assert [lex.words[h] for h in hits] == ["电动", "电动车"] and ends.tolist() == [1, 2]
 
 
 def test_lexicon_cache_written_then_read(dicts: tuple[Path, Path], tmp_path: Path,

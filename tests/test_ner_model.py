@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from clue_miner.extract.components import EntityRecognizer
-from clue_miner.extract.lexicon import N_FEATURES, get_lexicon
 from clue_miner.extract.ner.crf import (
     _transition_groups,
     best_spans,
@@ -25,6 +24,7 @@ from clue_miner.extract.ner.crf import (
     viterbi_dense,
 )
 from clue_miner.extract.ner.features import Vocab, bigrams, segment
+from clue_miner.extract.ner.lexicon import N_FEATURES, get_lexicon
 from clue_miner.extract.ner.model import _CASE_CUES, NerModel, _head_order, default_ner, load_ner_model
 from clue_miner.model_store import models_dir
 
@@ -339,14 +339,14 @@ def test_ner_model_compiled_decoder_gives_the_reference_spans() -> None:
                                  rng.normal(size=len(tags)).astype(np.float32))
         em = (rng.normal(size=(rows, steps, len(tags))) * scale).astype(np.float32)
         lengths = np.sort(rng.integers(0 if rows > 3 else 1, steps + 1, size=rows))
-        want = best_spans(em, lengths, trans, start, end, tags, decoder="numpy")
-        assert best_spans(em, lengths, trans, start, end, tags, decoder="numba") == want
+        want = best_spans(em, lengths, trans, start, end, tags, kernels_choice="numpy")
+        assert best_spans(em, lengths, trans, start, end, tags, kernels_choice="numba") == want
         ties = np.round(em).astype(np.float32)  # many equal scores: the first best predecessor wins in both
         trans_ties = np.round(trans).astype(np.float32)
-        assert (best_spans(ties, lengths, trans_ties, np.round(start), np.round(end), tags, decoder="numba")
-                == best_spans(ties, lengths, trans_ties, np.round(start), np.round(end), tags, decoder="numpy"))
+        assert (best_spans(ties, lengths, trans_ties, np.round(start), np.round(end), tags, kernels_choice="numba")
+                == best_spans(ties, lengths, trans_ties, np.round(start), np.round(end), tags, kernels_choice="numpy"))
     jobs = [(em[:3], lengths[:3], trans, start, end, tags)]
-    assert best_spans_many(jobs, decoder="numba") == best_spans_many(jobs, decoder="numpy")
+    assert best_spans_many(jobs, kernels_choice="numba") == best_spans_many(jobs, kernels_choice="numpy")
 
 
 def test_ner_model_compiled_span_probabilities_equal_the_reference() -> None:
@@ -359,10 +359,10 @@ def test_ner_model_compiled_span_probabilities_equal_the_reference() -> None:
         tags, trans, start, end = _random_head(rng, labels)
         em = (rng.normal(size=(rows, steps, len(tags))) * scale).astype(np.float32)
         lengths = np.sort(rng.integers(1, steps + 1, size=rows))
-        spans = best_spans(em, lengths, trans, start, end, tags, decoder="numpy")
+        spans = best_spans(em, lengths, trans, start, end, tags, kernels_choice="numpy")
         assert sum(map(len, spans)) > 0
-        want = span_probabilities(em, lengths, trans, start, end, tags, spans, decoder="numpy")
-        got = span_probabilities(em, lengths, trans, start, end, tags, spans, decoder="numba")
+        want = span_probabilities(em, lengths, trans, start, end, tags, spans, kernels_choice="numpy")
+        got = span_probabilities(em, lengths, trans, start, end, tags, spans, kernels_choice="numba")
         assert [len(r) for r in got] == [len(r) for r in want]
         assert np.allclose(np.concatenate([*got, [0.0]]), np.concatenate([*want, [0.0]]), rtol=1e-9, atol=1e-12)
     tags, trans, start, end = _random_head(rng, 2)
@@ -372,32 +372,37 @@ def test_ner_model_compiled_span_probabilities_equal_the_reference() -> None:
     em[0, 1, :] = -2000.0
     em[0, 1, tags.index("O")] = 0.0
     spans = [[(0, 1, "L0")]]
-    want = span_probabilities(em, np.array([3]), trans, start, end, tags, spans, decoder="numpy")
-    got = span_probabilities(em, np.array([3]), trans, start, end, tags, spans, decoder="numba")
+    want = span_probabilities(em, np.array([3]), trans, start, end, tags, spans, kernels_choice="numpy")
+    got = span_probabilities(em, np.array([3]), trans, start, end, tags, spans, kernels_choice="numba")
     assert got == want and np.isfinite(got[0][0])
 
 
-def test_ner_model_decoder_choice(monkeypatch) -> None:  # noqa: ANN001
-    """``$CLUE_MINER_NER_DECODER``: a bad value is an error; ``auto`` decodes in numpy until the
-    process has decoded JIT_AFTER characters (a one-text cold start never loads numba), then compiled."""
+def test_ner_model_kernels_choice(monkeypatch) -> None:  # noqa: ANN001
+    """``$CLUE_MINER_NER_KERNELS``: a bad value is an error; ``auto`` runs the reference code until
+    the process has handled JIT_AFTER characters (a one-text cold start never loads numba), then
+    the compiled kernels."""
     from clue_miner.errors import ModelError
-    from clue_miner.extract.ner import crf
+    from clue_miner.extract.ner import jit
 
-    with pytest.raises(ModelError, match="decoder"):
-        crf._compiled("fortran")
-    assert crf._compiled("numpy") is None
-    monkeypatch.setattr(crf, "_JIT", [])
-    monkeypatch.setattr(crf, "_decoded", [0])
-    assert crf._compiled("auto", crf.JIT_AFTER - 1) is None
-    assert crf._JIT == []
-    crf._compiled("auto", 1)  # the counter reached the bar: the next call loads the compiled decoder
-    jit = crf._compiled("auto", 1)
+    with pytest.raises(ModelError, match="CLUE_MINER_NER_KERNELS"):
+        jit.kernels("fortran")
+    monkeypatch.setenv(jit.KERNELS_ENV, "fortran")
+    with pytest.raises(ModelError):
+        jit.kernels()
+    monkeypatch.delenv(jit.KERNELS_ENV)
+    assert jit.kernels("numpy") is None
+    monkeypatch.setattr(jit, "_loaded", [])
+    monkeypatch.setattr(jit, "_seen", [0])
+    assert jit.kernels("auto", jit.JIT_AFTER - 1) is None
+    assert jit._loaded == []
+    jit.kernels("auto", 1)  # the count reached the bar: the next call loads the kernels
+    loaded = jit.kernels("auto", 1)
     try:
         import numba  # noqa: F401
     except ImportError:
-        assert jit is None
+        assert loaded is None
     else:
-        assert jit is not None and jit.__name__.endswith("crf_jit")
+        assert loaded is not None and loaded.__name__.endswith("ner.kernels")
 
 
 def test_ner_model_features_of_joined_pieces_equal_each_piece_alone(model: NerModel) -> None:

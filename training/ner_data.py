@@ -28,9 +28,9 @@ from pathlib import Path
 import numpy as np
 
 from clue_miner.evaluate.ner_corpora import NerDoc, read_ner
-from clue_miner.extract.lexicon import Lexicon
 from clue_miner.extract.ner.crf import bioes_tags
 from clue_miner.extract.ner.features import Vocab, segment
+from clue_miner.extract.ner.lexicon import Lexicon
 from clue_miner.text.normalize import translation_table
 
 log = logging.getLogger(__name__)

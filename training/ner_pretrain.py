@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from clue_miner.extract.lexicon import Lexicon
 from clue_miner.extract.ner.features import Vocab
+from clue_miner.extract.ner.lexicon import Lexicon
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ Steps:
    CAIL2021 and CLUENER with a seeded 10 % held out; CAIL2022 with ~15 % of its articles held
    out; Weibo's own dev. Texts get the pipeline's 1:1 normalisation;
 2. vocabularies over the training texts (characters seen twice, bigrams seen three times, at most
-   ``--max-bigrams``) and the soft-lexicon flags (``clue_miner/extract/lexicon.py``);
+   ``--max-bigrams``) and the soft-lexicon flags (``clue_miner/extract/ner/lexicon.py``);
 3. a shared BiLSTM encoder with one CRF head per corpus family, trained with Adam on batches that
    each come from one corpus and train only that corpus's heads (``REPEATS`` sets how often the
    small corpora come round), character/bigram dropout to UNK, gradient clipping;
@@ -53,8 +53,8 @@ from ner_data import (  # noqa: E402
 )
 
 from clue_miner.evaluate.ner_corpora import SCHEMES, NerCorpus  # noqa: E402
-from clue_miner.extract.lexicon import Lexicon, get_lexicon  # noqa: E402
 from clue_miner.extract.ner.features import Vocab  # noqa: E402
+from clue_miner.extract.ner.lexicon import Lexicon, get_lexicon  # noqa: E402
 
 log = logging.getLogger("train_ner")
 VERSION = "ner-charlstm-1"

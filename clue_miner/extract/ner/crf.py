@@ -8,13 +8,11 @@ training so both sides score the same lattice.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from types import ModuleType
 
 import numpy as np
 
-from clue_miner.errors import ModelError
+from clue_miner.extract.ner.jit import kernels
 
 __all__ = ["best_spans", "bioes_tags", "span_probabilities", "forward_backward", "span_probability", "spans_from_tags", "transition_mask",
            "viterbi", "viterbi_many"]
@@ -322,55 +320,21 @@ def spans_from_tags(path: Sequence[int], tags: Sequence[str]) -> list[tuple[int,
     return spans
 
 
-DECODER_ENV = "CLUE_MINER_NER_DECODER"
-DECODERS = ("auto", "numba", "numpy")
-# ``auto`` loads the compiled decoder once a process has decoded this many characters (rows x steps)
-# with numpy: loading numba and the cached kernel takes about 0.45 s, which one short text (the
-# cold start of ``clue-miner extract "…"``) would not earn back; ~60 board messages do.
-JIT_AFTER = 20_000
-_JIT: list[ModuleType | None] = []
-_decoded = [0]
-
-
-def _compiled(decoder: str | None, work: int = 0) -> ModuleType | None:
-    """:mod:`.crf_jit`, or None for the numpy reference: ``decoder`` (else
-    ``$CLUE_MINER_NER_DECODER``) ``numpy`` never, ``numba`` always (an error without numba),
-    ``auto`` (default) when numba is installed and this process has decoded :data:`JIT_AFTER`
-    characters (``work``: this call's)."""
-    choice = (decoder or os.environ.get(DECODER_ENV) or "auto").lower()
-    if choice not in DECODERS:
-        raise ModelError(f"NER decoder must be one of {', '.join(DECODERS)}, got {choice!r}", code="bad_option")
-    if choice == "numpy":
-        return None
-    if not _JIT:
-        if choice == "auto" and _decoded[0] < JIT_AFTER:
-            _decoded[0] += work
-            return None
-        try:
-            from clue_miner.extract.ner import crf_jit
-        except ImportError:
-            crf_jit = None  # type: ignore[assignment]
-        _JIT.append(crf_jit)
-    if _JIT[0] is None and choice == "numba":
-        raise ModelError("NER decoder 'numba' asked for and numba is not installed", code="bad_option")
-    return _JIT[0]
-
-
 def best_spans(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray,
-               tags: Sequence[str], decoder: str | None = None) -> list[list[tuple[int, int, str]]]:
+               tags: Sequence[str], kernels_choice: str | None = None) -> list[list[tuple[int, int, str]]]:
     """The spans of each row's best path (:func:`viterbi`, then :func:`spans_from_tags`), by the
-    compiled decoder (:mod:`.crf_jit`) when there is one, else by the numpy reference: the same spans."""
-    jit = _compiled(decoder, emissions.shape[0] * emissions.shape[1])
+    compiled kernels (:mod:`.kernels`; :mod:`.jit` says when) or by the numpy reference: the same spans."""
+    jit = kernels(kernels_choice, emissions.shape[0] * emissions.shape[1])
     if jit is not None:
         return jit.best_spans(emissions, lengths, trans, start, end, list(tags))
     return [spans_from_tags(path, tags) for path in viterbi(emissions, lengths, trans, start, end)]
 
 
 def best_spans_many(jobs: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, Sequence[str]]],
-                    decoder: str | None = None) -> list[list[list[tuple[int, int, str]]]]:
+                    kernels_choice: str | None = None) -> list[list[list[tuple[int, int, str]]]]:
     """:func:`best_spans` of several heads over one small batch: compiled, head by head; in numpy,
     in one loop over the steps (:func:`viterbi_many`), where per-step overhead dominates."""
-    jit = _compiled(decoder, sum(job[0].shape[0] * job[0].shape[1] for job in jobs))
+    jit = kernels(kernels_choice, sum(job[0].shape[0] * job[0].shape[1] for job in jobs))
     if jit is not None:
         return [jit.best_spans(em, lens, trans, start, end, list(tags)) for em, lens, trans, start, end, tags in jobs]
     decoded = viterbi_many([job[:5] for job in jobs])
@@ -379,11 +343,11 @@ def best_spans_many(jobs: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, np.
 
 def span_probabilities(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start: np.ndarray,
                        end: np.ndarray, tags: Sequence[str], spans: Sequence[Sequence[tuple[int, int, str]]],
-                       decoder: str | None = None) -> list[list[float]]:
+                       kernels_choice: str | None = None) -> list[list[float]]:
     """The marginal probability of each span of ``spans[r]`` under row ``r``'s CRF (``emissions``
-    (B, T, K)): :func:`forward_backward`, then :func:`span_probability`. Compiled when the decoder
-    is (:mod:`.crf_jit`, the same values to ~1e-12), with this numpy path for rows that underflow."""
-    jit = _compiled(decoder)
+    (B, T, K)): :func:`forward_backward`, then :func:`span_probability`. Compiled when the kernels run
+    is (:mod:`.kernels`, the same values to ~1e-9), with this numpy path for rows that underflow."""
+    jit = kernels(kernels_choice)
     out: list[list[float]] | None = None
     redo = list(range(len(spans)))
     if jit is not None:

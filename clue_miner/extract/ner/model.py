@@ -1,7 +1,7 @@
 """The shipped statistical NER (``models/ner-charlstm``): a char BiLSTM-CRF with lexicon features.
 
 One shared encoder (character + bigram embeddings + soft-lexicon flags and word-set embeddings from
-jieba's dictionary, :mod:`clue_miner.extract.lexicon`) feeds one CRF head per corpus family (news = MSRA/People's
+jieba's dictionary, :mod:`clue_miner.extract.ner.lexicon`) feeds one CRF head per corpus family (news = MSRA/People's
 Daily, CAIL2021 persons, CAIL2021 rest, CAIL2022, CLUENER, Weibo). Each head speaks its corpus's
 native labels; ``config.json`` maps them onto DESIGN's labels. A *profile* says which heads speak:
 
@@ -157,7 +157,7 @@ class NerModel:
         enc = cfg["encoder"]
         lexicon = None
         if enc.get("n_lex"):
-            from clue_miner.extract.lexicon import get_lexicon
+            from clue_miner.extract.ner.lexicon import get_lexicon
 
             lexicon = get_lexicon()
             want = cfg.get("lexicon", {}).get("fingerprint")

@@ -1,14 +1,20 @@
-"""The CRF heads' Viterbi decoding compiled with numba: one loop over rows, steps and allowed moves.
+"""The NER's loops compiled with numba (:mod:`.jit` decides when they run instead of the reference).
 
-The numpy decoder in :mod:`.crf` (the reference, kept as the fallback) steps through a batch's
-characters in Python, a handful of array calls per step; on 1,000 real board messages that loop was
-14 % of ``extract_many`` and most of the cost of one ``extract()`` call. Compiled, each row is
-decoded on its own over the allowed predecessors of each tag only (BIOES forbids most moves), and
-the tag path is turned into spans in the same pass.
+* :func:`decode_spans` — the CRF heads' Viterbi decoding and the spans of the best path. The numpy
+  decoder in :mod:`.crf` (the reference) steps through a batch's characters in Python, a handful of
+  array calls per step: 14 % of ``extract_many`` on 1,000 real board messages and most of one
+  ``extract()`` call. Here each row is decoded on its own over the allowed predecessors of each tag
+  only (BIOES forbids most moves). The arithmetic is the reference's (float32 sums in the same
+  order, the first best predecessor on ties, the same end scores): identical paths and spans.
+* :func:`span_marginals` — forward-backward and the marginal probability of decoded spans
+  (:func:`.crf.span_probability`), row by row in scaled probability space: within 1e-9 of the
+  numpy values (other summation order); a row that underflows is left to the reference.
+* :func:`trie_matches` — every dictionary word in a text by a walk down the lexicon's trie from
+  each character (:meth:`.lexicon.Lexicon.trie`), in pyahocorasick's output order: the same matches,
+  about 13x faster than iterating the automaton from Python.
 
-The arithmetic is the reference's: float32 sums in the same order, the first best predecessor
-(lowest tag index) on ties, the same end scores, so paths and spans are identical
-(``tests/test_ner_model.py`` compares them). Compiled functions are cached on disk by numba
+``tests/test_ner_model.py`` and ``tests/test_lexicon_cache.py`` compare each with the reference.
+Compiled functions are cached on disk by numba
 (``cache=True``: ``__pycache__`` beside this file, else numba's per-user cache), so only the first
 process after an install pays the compilation (about 2 s).
 """
@@ -273,4 +279,48 @@ def span_probabilities(emissions: np.ndarray, lengths: np.ndarray, trans: np.nda
     for row in spans:
         out.append(probs[pos:pos + len(row)])
         pos += len(row)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def trie_matches(codes, ptr, chars, child, word, max_word):  # noqa: ANN001, ANN201
+    """Every dictionary word in a text: ``(end_inclusive, word)`` int64 rows ordered as
+    pyahocorasick's ``iter`` gives them (by end, the longest word first). ``codes``: the text's
+    code points; the trie (node 0 the root): node ``v``'s edges are ``ptr[v]:ptr[v + 1]`` of
+    ``chars`` (ascending code points) and ``child``; ``word[v]`` the word node ``v`` ends (-1 none)."""
+    n = codes.shape[0]
+    ends = np.empty(max(16, 2 * n), dtype=np.int64)
+    words = np.empty(max(16, 2 * n), dtype=np.int64)
+    order = np.empty(max(16, 2 * n), dtype=np.int64)
+    found = 0
+    for begin in range(n):
+        node = 0
+        for j in range(begin, min(n, begin + max_word)):
+            c = codes[j]
+            lo = ptr[node]
+            top = ptr[node + 1]
+            hi = top
+            while lo < hi:
+                mid = (lo + hi) >> 1
+                if chars[mid] < c:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            if lo == top or chars[lo] != c:
+                break
+            node = child[lo]
+            if word[node] >= 0:
+                if found == ends.shape[0]:
+                    ends = np.concatenate((ends, np.empty_like(ends)))
+                    words = np.concatenate((words, np.empty_like(words)))
+                    order = np.concatenate((order, np.empty_like(order)))
+                ends[found] = j
+                words[found] = word[node]
+                order[found] = j * (max_word + 1) + (max_word - (j - begin))  # by end, longest first
+                found += 1
+    out = np.empty((found, 2), dtype=np.int64)
+    rank = np.argsort(order[:found])
+    for q in range(found):
+        out[q, 0] = ends[rank[q]]
+        out[q, 1] = words[rank[q]]
     return out

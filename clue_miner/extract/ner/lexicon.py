@@ -38,6 +38,8 @@ from typing import Any
 
 import numpy as np
 
+from clue_miner.extract.textfeatures import code_points
+
 log = logging.getLogger(__name__)
 
 __all__ = ["CLASSES", "N_FEATURES", "Lexicon", "get_lexicon", "jieba_dict_path"]
@@ -56,7 +58,7 @@ POSITIONS = ("B", "M", "E", "S")
 N_FEATURES = len(POSITIONS) * BLOCK
 MAX_WORD = 8
 _K = 4  # base features per word: up to two classes, one frequency band, one length band
-CACHE_VERSION = 1  # bump when _build's output changes for the same dictionaries
+CACHE_VERSION = 2  # bump when _build's output changes for the same dictionaries (2: the trie)
 Matches = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
@@ -67,7 +69,7 @@ def jieba_dict_path() -> Path:
 
 
 def _legal_dict_path() -> Path:
-    return Path(__file__).resolve().parents[1] / "knowledge" / "legal_dict.txt"
+    return Path(__file__).resolve().parents[2] / "knowledge" / "legal_dict.txt"
 
 
 def _read_dict(path: Path, table: dict[int, int]) -> list[tuple[str, int, str]]:
@@ -95,6 +97,7 @@ class Lexicon:
         self._base: np.ndarray | None = None
         self._lens: np.ndarray | None = None
         self._weight: np.ndarray | None = None
+        self._trie: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self.words: list[str] = []
         self.fingerprint = ""
         self.size = 0
@@ -132,15 +135,17 @@ class Lexicon:
                 base, lens, weight = z["base"], z["lens"], z["weight"]
                 words = str(z["words"][()]).split("\n")
                 fingerprint = str(z["fingerprint"][()])
+                trie = tuple(z[f"trie_{part}"] for part in _TRIE_PARTS)
             automaton = ahocorasick.load(str(auto), _int_from_bytes)
         except Exception as exc:  # a damaged or foreign file: rebuild
             log.warning("lexicon cache %s unreadable (%s); rebuilding", arrays.name, exc)
             return False
-        if not (len(words) == len(base) == len(lens) == len(weight) == len(automaton)):
+        if not (len(words) == len(base) == len(lens) == len(weight) == len(automaton)) or len(trie[0]) != len(trie[3]) + 1:
             log.warning("lexicon cache %s inconsistent; rebuilding", arrays.name)
             return False
         self._auto, self._base, self._lens, self._weight = automaton, base, lens, weight
         self.words, self.size, self.fingerprint = words, len(words), fingerprint
+        self._trie = trie  # type: ignore[assignment]
         return True
 
     def _save_cache(self, folder: Path, key: str) -> None:
@@ -149,7 +154,8 @@ class Lexicon:
             tmp = folder / f".lexicon-{key}.{os.getpid()}"
             with open(f"{tmp}.npz", "wb") as fh:
                 np.savez(fh, base=self._base, lens=self._lens, weight=self._weight,
-                         words=np.array("\n".join(self.words)), fingerprint=np.array(self.fingerprint))
+                         words=np.array("\n".join(self.words)), fingerprint=np.array(self.fingerprint),
+                         **{f"trie_{part}": arr for part, arr in zip(_TRIE_PARTS, self._trie or (), strict=True)})
             self._auto.save(f"{tmp}.aho", _int_to_bytes)
             os.replace(f"{tmp}.npz", folder / f"lexicon-{key}.npz")  # arrays last-but-one, automaton last:
             os.replace(f"{tmp}.aho", folder / f"lexicon-{key}.aho")  # a reader needs both
@@ -192,6 +198,7 @@ class Lexicon:
         auto.make_automaton()
         self._auto, self._base, self._lens, self._weight = auto, base, lens, weight
         self.words = order
+        self._trie = _build_trie(order)
         self.size = len(order)
         self.fingerprint = digest.hexdigest()[:16]
         log.debug("lexicon: %d words, fingerprint %s", self.size, self.fingerprint)
@@ -203,15 +210,35 @@ class Lexicon:
                     self._build()
         return self
 
-    def matches(self, text: str) -> Matches:
-        """``(starts, ends_inclusive, lengths, word_index)`` of every dictionary word in ``text``."""
+    def trie(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The words as a trie for the compiled matcher (:func:`.kernels.trie_matches`): per node
+        (0 the root) its edges ``ptr[v]:ptr[v + 1]`` into ``chars`` (ascending code points) and
+        ``child``, and ``word[v]``, the index of the word node ``v`` ends (-1 none). Kept in the
+        cache; built in well under a second from the sorted words otherwise."""
+        self.ensure()
+        if self._trie is None:
+            with self._lock:
+                if self._trie is None:
+                    self._trie = _build_trie(self.words)
+        return self._trie
+
+    def matches(self, text: str, kernels_choice: str | None = None) -> Matches:
+        """``(starts, ends_inclusive, lengths, word_index)`` of every dictionary word in ``text``,
+        ordered by end, the longest first: pyahocorasick's automaton or, once :mod:`.jit` says so,
+        the compiled trie walk (the same matches in the same order)."""
+        from clue_miner.extract.ner.jit import kernels
+
         self.ensure()
         assert self._lens is not None
-        found = list(self._auto.iter(text)) if text else []
-        if not found:
+        jit = kernels(kernels_choice, len(text)) if text else None
+        if jit is not None:
+            pairs = jit.trie_matches(code_points(text).astype(np.int64), *self.trie(), MAX_WORD)
+        else:
+            found = list(self._auto.iter(text)) if text else []
+            pairs = np.array(found, dtype=np.int64).reshape(-1, 2)
+        if not len(pairs):
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, empty, empty
-        pairs = np.array(found, dtype=np.int64)
         ends, hits = pairs[:, 0], pairs[:, 1]
         lens = self._lens[hits].astype(np.int64)
         return ends - lens + 1, ends, lens, hits
@@ -294,6 +321,49 @@ class Lexicon:
         self.ensure()
         return {"words": self.size, "fingerprint": self.fingerprint, "n_features": N_FEATURES,
                 "sources": ["jieba/dict.txt", "clue_miner/knowledge/legal_dict.txt"]}
+
+
+_TRIE_PARTS = ("ptr", "chars", "child", "word")
+
+
+def _build_trie(words: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:meth:`Lexicon.trie` of ``words`` (distinct, at most MAX_WORD characters each; int32 arrays), with numpy:
+    in code point order a word shares its first ``lcp`` nodes with the word before it (``lcp``:
+    their common prefix) and adds one node for each further character."""
+    n = len(words)
+    if not n:
+        return np.zeros(2, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int32), np.full(1, -1, np.int32)
+    codes = np.frombuffer("".join(w.ljust(MAX_WORD, "\0") for w in words).encode("utf-32-le", "surrogatepass"),
+                          dtype=np.uint32).reshape(n, MAX_WORD).astype(np.int64)
+    lens = np.array([len(w) for w in words], dtype=np.int64)
+    order = np.lexsort(codes.T[::-1])
+    codes, lens = codes[order], lens[order]
+    lcp = np.zeros(n, dtype=np.int64)
+    lcp[1:] = np.logical_and.accumulate(codes[1:] == codes[:-1], axis=1).sum(axis=1)
+    word = np.full(1 + int((lens - np.minimum(lcp, lens)).sum()), -1, dtype=np.int64)
+    parent = np.zeros(n, dtype=np.int64)  # each word's node at depth d - 1 (the root at depth 0)
+    rows = np.arange(n)
+    keys, children = [], []
+    made = 1
+    for d in range(1, MAX_WORD + 1):
+        new = (lens >= d) & (lcp < d)  # words that open a node at depth d
+        ids = np.zeros(n, dtype=np.int64)
+        ids[new] = np.arange(made, made + int(new.sum()))
+        last = np.maximum.accumulate(np.where(new, rows, -1))  # the word that opened the shared node
+        node = np.where(last >= 0, ids[np.maximum(last, 0)], 0)
+        keys.append((parent[new] << 21) | codes[new, d - 1])
+        children.append(ids[new])
+        done = lens == d
+        word[node[done]] = order[done]
+        parent = node
+        made += int(new.sum())
+    key = np.concatenate(keys)
+    child = np.concatenate(children)
+    sort = np.argsort(key, kind="stable")
+    key, child = key[sort], child[sort]
+    ptr = np.searchsorted(key >> 21, np.arange(made + 1)).astype(np.int64)
+    return (ptr.astype(np.int32), (key & ((1 << 21) - 1)).astype(np.int32), child.astype(np.int32),
+            word.astype(np.int32))
 
 
 _MAX_WORD_KEY = f"max_word={MAX_WORD} k={_K} classes={','.join(CLASSES)} bands={_FREQ_BANDS}"
