@@ -164,6 +164,32 @@ def test_link_text_index_neighbours_and_gap() -> None:
     assert fit_text_index([], ["丁戊己"]) is None
 
 
+def test_link_text_neighbours_over_rare_terms_rank_by_the_full_cosine() -> None:
+    """Past ``block_max_df`` records a term counts in the cosines but finds no neighbours (the
+    product over common terms grows with the square of the archive): the cases a complaint shares
+    a rare term with are ranked by their full cosine, so where the rare terms find the right case
+    the answer is the exact one; below the cap nothing changes."""
+    rng = np.random.default_rng(4)
+    filler = ["派出所民警接警后到场处置", "报警人称其被骗", "请求依法处理", "现场已经调查"]
+    stories = [f"{place}{item}被盗价值{amount}元" for place, item, amount in
+               zip(["翠湖雅苑", "金色家园", "望江花园", "锦绣城", "东风小区", "南湖公寓", "北辰大厦", "西溪湿地"],
+                   ["电动车", "手机", "笔记本电脑", "金项链", "自行车", "现金", "摩托车", "手表"],
+                   [3200, 4800, 6100, 9900, 700, 1500, 8800, 2300], strict=True)]
+    complaints = [f"{rng.choice(filler)}，{story}，{rng.choice(filler)}" for story in stories]
+    cases_ = [f"{story}，{filler[i % 4]}{filler[(i + 1) % 4]}" for i, story in enumerate(stories)]
+    exact = fit_text_index(complaints, cases_, min_max_df=50)
+    assert exact is not None and exact.block_terms is None
+    rare = fit_text_index(complaints, cases_, min_max_df=50, block_max_df=2)
+    assert rare is not None and rare.block_terms is not None and 0 < len(rare.block_terms) < rare.terms
+    a, b = exact.neighbours(k=3, floor=0.0), rare.neighbours(k=3, floor=0.0)
+    assert b.best_kid.tolist() == a.best_kid.tolist() == list(range(len(stories)))
+    np.testing.assert_allclose(b.best, a.best, rtol=1e-6)
+    same = fit_text_index(complaints, cases_, min_max_df=50, block_max_df=50)
+    assert same is not None and same.block_terms is None
+    c = same.neighbours(k=3, floor=0.0)
+    assert c.cid.tolist() == a.cid.tolist() and c.kid.tolist() == a.kid.tolist()
+
+
 def test_link_text_placeholder_texts_give_no_text_pairs() -> None:
     frame = cases({"case_id": "K1", "offence": "盗窃", "accepted_at": "2024-05-18", "suspects": ["张伟"]})
     c = complaint("C1", offence="盗窃", incident=date(2024, 5, 18))

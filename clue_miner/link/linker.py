@@ -67,7 +67,8 @@ def text_index(complaints: SideTables, cases: SideTables, settings: LinkSettings
     if c_texts is None or k_texts is None:
         return None
     try:
-        return fit_text_index(c_texts, k_texts, max_df=settings.text_max_df, background=background)
+        return fit_text_index(c_texts, k_texts, max_df=settings.text_max_df, background=background,
+                              block_max_df=settings.text_block_max_df)
     except ImportError as err:  # scikit-learn / scipy missing: link without text evidence
         logger.warning("text similarity off: %s", err)
         return None

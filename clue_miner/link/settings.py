@@ -236,7 +236,10 @@ class LinkSettings:
         ``text`` comparison. Terms in more than ``text_max_df`` of all records are dropped (cost
         of the sparse product; such terms weigh little anyway). On the tuning archives k 10,
         floor 0.1 or a cap of 0.05 found no more links (within 0.3 point of recall); the cap of
-        0.05 took 2.4x as long at 10^5 x 10^5 (nearest cases 31 s instead of 13 s).
+        0.05 took 2.4x as long at 10^5 x 10^5 (nearest cases 31 s instead of 13 s). Terms in more
+        than ``text_block_max_df`` records count in the cosines but do not look for neighbours:
+        with a fractional cap alone the product grows with the square of the archive (10^6 x 10^6
+        did not finish); equal to the fractional cap at 10^5 x 10^5, so nothing changes below.
     chunk_pairs: candidate pairs scored per query (memory bound; complaints never split).
     threads / memory_limit: DuckDB settings (None: DuckDB's defaults). 512MB keeps the linker's
         own footprint near 0.6 GB at 10^5 x 10^5 (1GB: ~20% faster, ~1 GB); beyond it DuckDB spills
@@ -265,6 +268,7 @@ class LinkSettings:
     text_top_k: int = 5
     text_floor: float = 0.15
     text_max_df: float = 0.02
+    text_block_max_df: int = 5_000
 
     def __post_init__(self) -> None:
         self.validate()
@@ -285,6 +289,8 @@ class LinkSettings:
             raise ConfigError("prior_match_probability must lie in (0, 1)")
         if self.text_top_k < 1 or not 0 <= self.text_floor < 1 or not 0 < self.text_max_df <= 1:
             raise ConfigError("text_top_k must be >= 1, text_floor in [0, 1), text_max_df in (0, 1]")
+        if self.text_block_max_df < 1:
+            raise ConfigError("text_block_max_df must be >= 1")
 
     def mu(self, comparison: str, level: str, n_cases: int | None = None) -> MU:
         """(m, u) of one level: the override when given (used as is), else the default, with the

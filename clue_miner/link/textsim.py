@@ -19,10 +19,14 @@ are dropped first: those of one record only, those of one side only (complaint p
 police's legal boilerplate), and those in more than ``max_df`` of all records (they weigh
 little, and the sparse product costs the sum over terms of df_complaints x df_cases).
 
-Cost at 10^5 x 10^5 records on one core: project corpus (corpora/generate.py) fitting 12 s,
-nearest cases 13 s; ``benchmarks/link_bench.py`` data 21 s in all; ~0.6 GB at the peak (the
-hashed counts before pruning), ~50 MB kept. Nearest cases: row blocks of the complaint matrix
-times the case matrix, at most ``max_block_entries`` products at a time, an O(n) partition per row.
+Nearest cases: row blocks of the complaint matrix times the case matrix, at most
+``max_block_entries`` products at a time, an O(n) partition per row. Terms in more than
+``block_max_df`` records (5,000) stay in the cosines but find no neighbours, so the product stays
+linear in the archive (a fractional cap alone grows with its square); below 2.5 x 10^5 records the
+fractional cap is the lower one. Cost on one core, generated archives (corpora/generate.py,
+complaint texts x case summaries): 10^5 x 10^5 fit 14 s, nearest cases 21 s (0.21 s per 1,000),
+0.8 GB peak, identical pairs with and without the absolute cap; 10^6 x 10^6 fit 131 s, nearest
+cases 202 s (0.20 s per 1,000), 4.7 GB peak (before the absolute cap: over 11 minutes, stopped).
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ class TextIndex:
     """L2-normalised TF-IDF rows of both sides over one vocabulary (scipy CSR, float32).
 
     ``has_text``: per side, whether a row kept any term (a pair is only compared when both did).
+    ``block_terms``: the columns that find neighbours when not all do (``fit_text_index``).
     """
 
     complaints: Any
@@ -63,26 +68,36 @@ class TextIndex:
     c_has_text: np.ndarray
     k_has_text: np.ndarray
     terms: int
+    block_terms: np.ndarray | None = None
 
-    def neighbours(self, k: int = 5, floor: float = 0.15, max_block_entries: int = 5_000_000) -> Neighbours:
+    def neighbours(self, k: int = 5, floor: float = 0.15, max_block_entries: int = 5_000_000,
+                   pool: int = 20) -> Neighbours:
         """Each complaint's ``k`` most similar cases with cosine >= ``floor`` (among cases tied at
         the k-th place, an arbitrary subset), and its best and second-best cosine over all cases.
 
         Row blocks of the complaint matrix times the case matrix, each holding at most about
-        ``max_block_entries`` products; per row an O(n) partition and a sort of k entries."""
+        ``max_block_entries`` products; per row an O(n) partition and a sort of k entries. With
+        ``block_terms`` (a large archive, see ``fit_text_index``) the product runs over those
+        rarer terms only: each row's ``pool`` best cases by that partial score are then ranked by
+        their full cosine, and best / second are the best of those."""
         import numpy as np
 
         n_c, n_k = self.complaints.shape[0], self.cases.shape[0]
         rows = max(16, min(n_c, max_block_entries // max(n_k, 1)))
-        cases_t = self.cases.T.tocsr()
+        exact = self.block_terms is None
+        left = self.complaints if exact else self.complaints[:, self.block_terms]
+        right_t = (self.cases if exact else self.cases[:, self.block_terms]).T.tocsr()
         best = np.zeros(n_c, np.float32)
         second = np.zeros(n_c, np.float32)
         best_kid = np.full(n_c, -1, np.int32)
         out_c, out_k, out_s = [], [], []
         want = max(k, 2)
         for lo in range(0, n_c, rows):
-            prod = (self.complaints[lo:lo + rows] @ cases_t).tocsr()
+            prod = (left[lo:lo + rows] @ right_t).tocsr()
             indptr, data, indices = prod.indptr, prod.data, prod.indices
+            if not exact:  # the pool of each row by partial score, then their full cosines
+                indptr, indices = _best_per_row(indptr, data, indices, pool)
+                data = self.pair_sims(np.repeat(np.arange(lo, lo + prod.shape[0]), np.diff(indptr)), indices)
             for r in range(prod.shape[0]):
                 a, b = indptr[r], indptr[r + 1]
                 if b - a > want:  # the best by partition, O(entries of the row)
@@ -121,6 +136,20 @@ class TextIndex:
             out[lo:lo + chunk] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
         out[~(self.c_has_text[cid] & self.k_has_text[kid])] = np.nan
         return out
+
+
+def _best_per_row(indptr: np.ndarray, data: np.ndarray, indices: np.ndarray,
+                  pool: int) -> tuple[np.ndarray, np.ndarray]:
+    """CSR rows cut to their ``pool`` largest entries: ``(indptr, indices)`` of what is kept."""
+    import numpy as np
+
+    keep = []
+    for r in range(len(indptr) - 1):
+        a, b = indptr[r], indptr[r + 1]
+        keep.append(a + np.argpartition(-data[a:b], pool - 1)[:pool] if b - a > pool else np.arange(a, b))
+    sizes = np.fromiter((len(x) for x in keep), dtype=np.int64, count=len(keep))
+    picked = np.concatenate(keep) if keep else np.zeros(0, np.int64)
+    return np.concatenate([[0], np.cumsum(sizes)]), indices[picked]
 
 
 @dataclass(frozen=True)
@@ -164,13 +193,19 @@ class TextScorer:
 
 def fit_text_index(complaint_texts: Sequence[str | None], case_texts: Sequence[str | None], *,
                    ngram_range: tuple[int, int] = (2, 3), max_df: float = 0.02,
-                   min_max_df: int = 50, background: Sequence[str | None] = ()) -> TextIndex | None:
+                   min_max_df: int = 50, background: Sequence[str | None] = (),
+                   block_max_df: int = 5_000) -> TextIndex | None:
     """Fit the vectoriser on both sides and return their rows, or None when no term is shared.
 
     ``max_df``: fraction of all records above which a term is dropped; never below
     ``min_max_df`` records (in small tables a fraction would drop everything). ``background``:
     more complaint texts that count in the term statistics but get no row (a pass over a few
     records, the incidents of several-incident letters, weighs terms as the whole archive does).
+    ``block_max_df``: terms in more records than this still count in every cosine but do not
+    look for neighbours (``TextIndex.neighbours``): the sparse product costs df_complaints x
+    df_cases per term, so a fractional cap alone grows with the square of the archive; an absolute
+    one keeps each complaint's share bounded and the cost linear. Up to 2.5 x 10^5 records the
+    fractional cap (2 %) is the lower one and nothing changes.
     """
     import numpy as np
     import scipy.sparse as sp
@@ -212,5 +247,8 @@ def fit_text_index(complaint_texts: Sequence[str | None], case_texts: Sequence[s
                                 weights=counts.data.astype(np.float64) ** 2, minlength=counts.shape[0]))
     has = norms > 0
     counts.data /= np.repeat(np.where(has, norms, 1.0), np.diff(counts.indptr)).astype(np.float32)
-    logger.info("text index: %d terms shared by both sides (df cap %d records)", len(shared), cap)
-    return TextIndex(counts[:n_c], counts[n_c:], has[:n_c], has[n_c:], len(shared))
+    common = df[shared] > block_max_df
+    block_terms = np.flatnonzero(~common) if common.any() else None
+    logger.info("text index: %d terms shared by both sides (df cap %d records), %d look for neighbours",
+                len(shared), cap, len(shared) - int(common.sum()))
+    return TextIndex(counts[:n_c], counts[n_c:], has[:n_c], has[n_c:], len(shared), block_terms)

@@ -14,7 +14,9 @@ so ``4 × (14 + 4 + 4) = 88`` binary features a character. :meth:`Lexicon.word_s
 SoftLexicon's word sets too (Ma et al. 2020): for B, M and E, the ids of the most frequent
 covering words, whose embeddings the model learns from scratch (no pretrained vectors here) and
 averages with log-frequency weights.
-Matching is one Aho–Corasick pass (pyahocorasick); the feature matrix is filled with numpy.
+Matching is one Aho–Corasick pass (pyahocorasick) or, once a process has read enough text
+(``ner/jit.py``), a compiled walk down the words' trie from each character (``ner/kernels.py``):
+the same matches in the same order, about 13x faster; the feature matrix is filled with numpy.
 Words are normalised like the texts (``clue_miner.text.normalize``'s 1:1 table).
 
 Building the lexicon reads ~355k words and takes ~3.5 s, most of a cold start. The result is kept
@@ -22,7 +24,8 @@ in a cache directory (``$CLUE_MINER_CACHE``, else ``$XDG_CACHE_HOME/clue_miner``
 ``~/.cache/clue_miner``; ``CLUE_MINER_CACHE=off`` disables it): the arrays as ``.npz`` (read with
 ``allow_pickle=False``) and the automaton in pyahocorasick's own format with plain 4-byte values,
 both named by a digest of the dictionary files, the normalisation table and this module's
-``CACHE_VERSION``, so a changed dictionary never meets a stale cache. Loading them takes ~0.25 s.
+``CACHE_VERSION``, so a changed dictionary never meets a stale cache; the trie's four arrays
+(int32, ~8 MB) are in the ``.npz``. Loading them takes ~0.25 s.
 A cache that cannot be written (read-only home) or read (damaged) is rebuilt and logged, never
 fatal.
 """
