@@ -1,5 +1,7 @@
 """The NER's CRF heads in numpy: Viterbi decoding and forward-backward (the marginal probability
-of a decoded span, a head's confidence in it).
+of a decoded span, a head's confidence in it). These are the reference; :func:`best_spans`,
+:func:`best_spans_many` and :func:`span_probabilities` (what the model calls) run the compiled
+kernels of :mod:`.kernels` instead when :mod:`.jit` says so, with the same results.
 
 Tag scheme: BIOES per head, ``O`` first, then ``B-X, I-X, E-X, S-X`` for each label X. The CRF
 decodes under hard constraints (no ``I-X`` after ``O`` …): :func:`transition_mask` is shared with

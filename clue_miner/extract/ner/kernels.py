@@ -126,6 +126,7 @@ def decode_spans(em, lengths, trans, start, end, ptr, preds, prefix, label):  # 
     return out[:found]
 
 
+_KEEP = 64  # heads' move tables and tag codes kept per process
 _MOVES: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
 _CODES: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, list[str]]] = {}
 
@@ -139,9 +140,13 @@ def best_spans(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray, st
     key = trans.tobytes()
     moves = _MOVES.get(key)
     if moves is None:
+        if len(_MOVES) >= _KEEP:  # a model has a handful of heads; anything beyond is a caller's own matrices
+            _MOVES.clear()
         moves = _MOVES.setdefault(key, allowed_moves(trans))
     codes = _CODES.get(tuple(tags))
     if codes is None:
+        if len(_CODES) >= _KEEP:
+            _CODES.clear()
         names = sorted({t[2:] for t in tags if t != "O"})
         prefix = np.array([PREFIX[t[0]] for t in tags], dtype=np.int8)
         label = np.array([names.index(t[2:]) if t != "O" else -1 for t in tags], dtype=np.int64)

@@ -24,8 +24,9 @@ complainant, 被告人 -> suspect, 民警 -> officer …); else the CAIL2021 per
 else the role of another mention with the same text; else ``other``. Spans that run across a
 clause mark (，。；) are dropped: the corpora almost never label one.
 
-Inference is numpy only (:mod:`clue_miner.extract.ner.bilstm`, :mod:`clue_miner.extract.ner.crf`); weights load from ``weights.npz``
-without pickle.
+No torch at inference: the BiLSTM runs on onnxruntime (int8, :mod:`.onnx_encoder`) or in numpy
+(:mod:`.bilstm`), the CRF heads in numpy (:mod:`.crf`) or as numba-compiled loops (:mod:`.kernels`,
+:mod:`.jit` says when; same entities); weights load from ``weights.npz`` without pickle.
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ _SPAN_ONLY = frozenset({"TIME", "MONEY"})
 # verify; the profiles that speak for ``extract()`` drop such spans (the per-corpus views keep them).
 _CODE = re.compile(r"[A-Za-z][*×＊]{2,}|[*×＊]{2,}[A-Za-z]|\d{3,}[*×＊]{2,}|[*×＊]{2,}\d{3,}|[A-WYZ]X{2,}|\d{5,}")
 _NAMED = frozenset({"PERSON", "LOCATION", "ORG"})
-# Batches of at most this many pieces decode all their heads in one Viterbi loop (viterbi_many):
+# Batches of at most this many pieces decode all their heads together (best_spans_many; in numpy one
+# Viterbi loop, viterbi_many):
 # measured faster up to ~4 rows a head, slower from ~10 (padded tags cost arithmetic).
 _DECODE_TOGETHER = 4
 PROSE = "prose"  # attrs mark of a model entity read on general prose (dropped by the merge)
