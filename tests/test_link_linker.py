@@ -283,6 +283,28 @@ def test_link_synthetic_2000_runs() -> None:
     assert correct / with_case > 0.75
 
 
+def test_link_features_prepared_in_id_ranges_give_the_same_matches(monkeypatch) -> None:  # noqa: ANN001
+    """A side larger than PREPARE_ROWS has its features built a range of ids at a time (the list
+    aggregations do not spill; 10^6 records ran out of DuckDB's 512MB in one go): same matches."""
+    from clue_miner.link import duckdb_backend
+
+    data = synthesise(300, 300, seed=11)
+
+    def run() -> list[tuple[str, str, float, str]]:
+        result = link_frames(data.complaints, data.extractions, data.cases, settings=LinkSettings(threads=1))
+        return sorted((m.complaint_id, m.case_id, round(m.score, 9), str(sorted(m.comparisons.items())))
+                      for m in result.matches)
+
+    whole = run()
+    monkeypatch.setattr(duckdb_backend, "PREPARE_ROWS", 37)
+    calls: list[str] = []
+    execute = duckdb_backend.DuckDBBackend.execute
+    monkeypatch.setattr(duckdb_backend.DuckDBBackend, "execute",
+                        lambda self, statement: (calls.append(statement), execute(self, statement))[1])
+    assert run() == whole and whole
+    assert sum(s.startswith("INSERT INTO c_feat") for s in calls) >= 7
+
+
 def test_link_threshold_setting_filters() -> None:
     frame = cases({"case_id": "K1", "offence": "盗窃", "accepted_at": "2024-05-18", "suspects": ["张伟"],
                    "region": "西湖区"})

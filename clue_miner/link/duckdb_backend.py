@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 # textsim.TextScorer; the columns are sql.PAIR_SCORES
 PairScorer = Callable[["np.ndarray", "np.ndarray"], Mapping[str, "np.ndarray"]]
 
+PREPARE_ROWS = 200_000  # records per range when a side's features are prepared in parts
 _MEMORY = re.compile(r"^\d+(?:\.\d+)?\s*(?:[KMGT]i?B|B)$", re.IGNORECASE)
 
 
@@ -112,6 +113,21 @@ class DuckDBBackend:
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         return self.con.sql(sql).fetchall()
 
+    def prepare(self, plan: LinkSQL, rows: int | None = None) -> None:
+        """``plan.prepare`` (``c_feat`` / ``k_feat``); a side of more than ``rows`` records a range
+        of ``_id`` at a time: the list aggregations keep their state in memory and do not spill,
+        so at 10^6 records under the default 512MB limit they ran out of memory in one go."""
+        from clue_miner.link.sql import prepare_sql
+
+        rows = rows or PREPARE_ROWS
+        for side, statement in zip(("c", "k"), plan.prepare, strict=True):
+            n, lo, hi = self.rows(f"SELECT count(*), min(_id), max(_id) FROM {side}_main")[0]
+            if n <= rows:
+                self.execute(statement)
+                continue
+            for start in range(int(lo), int(hi) + 1, rows):
+                self.execute(prepare_sql(side, (start, start + rows), create=start == int(lo)))
+
     def run(self, plan: LinkSQL, chunk_pairs: int = 2_000_000, scorer: PairScorer | None = None) -> RunOutput:
         """Execute a plan: build pairs, read the blocking stats, add the pair scores (``scorer``),
         score the pairs chunk by chunk. Pair tables named by rules must be registered first."""
@@ -119,8 +135,7 @@ class DuckDBBackend:
 
         seconds: dict[str, float] = {}
         t0 = time.perf_counter()
-        for statement in plan.prepare:
-            self.execute(statement)
+        self.prepare(plan)
         t1 = time.perf_counter()
         for statement in (*plan.keys, plan.blocks, *plan.prune, *plan.derive, plan.pairs):
             self.execute(statement)

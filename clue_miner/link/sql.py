@@ -72,8 +72,10 @@ def _num(x: float) -> str:
     return repr(float(x))
 
 
-def prepare_sql(side: str) -> str:
-    """``{side}_feat`` from ``{side}_main``, ``{side}_items`` and ``{side}_names``."""
+def prepare_sql(side: str, ids: tuple[int, int] | None = None, create: bool = True) -> str:
+    """``{side}_feat`` from ``{side}_main``, ``{side}_items`` and ``{side}_names``; with ``ids``
+    (lo, hi) only the records ``lo <= _id < hi``, created (``create``) or appended: the list
+    aggregations hold their state in memory, so a large side is prepared a range at a time."""
     items = ",\n    ".join(
         f"list(DISTINCT value) FILTER (WHERE kind = '{kind}') AS {col}" for kind, col in ITEM_COLUMNS
     )
@@ -93,14 +95,16 @@ def prepare_sql(side: str) -> str:
         "CASE WHEN m.location IS NULL OR length(m.location) < 2 THEN []::VARCHAR[] "
         f"ELSE list_distinct(list_transform(range(1, length(m.location)), {lam('i', 'substr(m.location, i, 2)')})) END"
     )
+    where = f" WHERE _id >= {int(ids[0])} AND _id < {int(ids[1])}" if ids is not None else ""
+    head = f"CREATE OR REPLACE TABLE {side}_feat AS\n" if create else f"INSERT INTO {side}_feat\n"
     return (
-        f"CREATE OR REPLACE TABLE {side}_feat AS\n"
-        f"WITH it AS (\n  SELECT _id,\n    {items}\n  FROM {side}_items GROUP BY _id\n),\n"
-        f"nm AS (\n  SELECT _id,\n    {names}\n  FROM {side}_names GROUP BY _id\n)\n"
+        head
+        + f"WITH it AS (\n  SELECT _id,\n    {items}\n  FROM {side}_items{where} GROUP BY _id\n),\n"
+        f"nm AS (\n  SELECT _id,\n    {names}\n  FROM {side}_names{where} GROUP BY _id\n)\n"
         f"SELECT m._id, m.ext_id, m.iday, m.rday, m.eday, coalesce(m.iday, m.rday) AS day, m.amount, m.location,\n"
         f"  m.region,\n  {lists},\n"
         f"  {bigrams} AS loc_bigrams\n"
-        f"FROM {side}_main AS m LEFT JOIN it USING (_id) LEFT JOIN nm USING (_id)"
+        f"FROM (SELECT * FROM {side}_main{where}) AS m LEFT JOIN it USING (_id) LEFT JOIN nm USING (_id)"
     )
 
 
