@@ -326,7 +326,7 @@ def _random_head(rng: np.random.Generator, labels: int, noise: float = 1.0):  # 
 
 
 def test_ner_model_compiled_decoder_gives_the_reference_spans() -> None:
-    """The numba decoder (``crf_jit``) and the numpy reference (viterbi, then spans_from_tags) give
+    """The numba decoder (``ner.kernels``) and the numpy reference (viterbi, then spans_from_tags) give
     the same spans: heads of 9 to 41 tags, ragged batches, extreme emissions, unconstrained and
     random transitions (stray I / E tags), ties (integer emissions), rows of length 0 and 1."""
     pytest.importorskip("numba")
