@@ -206,15 +206,19 @@ def _brute_best(em: np.ndarray, n: int, trans: np.ndarray, start: np.ndarray, en
     return list(max(itertools.product(range(len(start)), repeat=n), key=score))
 
 
-def test_ner_model_viterbi_matches_brute_force() -> None:
-    tags = bioes_tags(["A", "B"])
-    k = len(tags)
-    rng = np.random.default_rng(0)
+def _random_head(rng: np.random.Generator, labels: int):  # noqa: ANN202
+    """A BIOES head of ``labels`` labels: tags, random transitions / start / end with BIOES's masks."""
+    tags = bioes_tags([f"L{i}" for i in range(labels)])
     mt, ms, me = transition_mask(tags)
-    trans = rng.normal(size=(k, k)).astype(np.float32) + mt
-    start = rng.normal(size=k).astype(np.float32) + ms
-    end = rng.normal(size=k).astype(np.float32) + me
-    em = rng.normal(size=(2, 4, k)).astype(np.float32)
+    k = len(tags)
+    return (tags, rng.normal(size=(k, k)).astype(np.float32) + mt,
+            rng.normal(size=k).astype(np.float32) + ms, rng.normal(size=k).astype(np.float32) + me)
+
+
+def test_ner_model_viterbi_matches_brute_force() -> None:
+    rng = np.random.default_rng(0)
+    tags, trans, start, end = _random_head(rng, 2)
+    em = rng.normal(size=(2, 4, len(tags))).astype(np.float32)
     lengths = np.array([4, 3])
     paths = viterbi(em, lengths, trans, start, end)
     for b in range(2):
@@ -224,13 +228,9 @@ def test_ner_model_viterbi_matches_brute_force() -> None:
 def test_ner_model_grouped_viterbi_matches_brute_force_and_the_dense_step() -> None:
     """Heads with many tags decode over each tag's allowed predecessors only (``viterbi``); the
     paths are the brute-force best and those of the dense step, also with extreme emissions."""
-    tags = bioes_tags(["A", "B", "C", "D"])  # 17 tags: the grouped step
-    k = len(tags)
     rng = np.random.default_rng(2)
-    mt, ms, me = transition_mask(tags)
-    trans = rng.normal(size=(k, k)).astype(np.float32) + mt
-    start = rng.normal(size=k).astype(np.float32) + ms
-    end = rng.normal(size=k).astype(np.float32) + me
+    tags, trans, start, end = _random_head(rng, 4)  # 17 tags: the grouped step
+    k = len(tags)
     assert _transition_groups(trans) is not None
     em = rng.normal(size=(9, 3, k)).astype(np.float32) * 2
     lengths = np.array([1, 2, 2, 3, 3, 3, 3, 3, 3])
@@ -315,14 +315,6 @@ def test_ner_model_drug_head_speaks_first_only_when_sure() -> None:
     assert _head_order(heads, per_head, {"cail2022": [0.97, 1.0]}) == ["cail2021_person", "cail2022", "cail2021", "news"]
     assert _head_order(heads, per_head, {"cail2022": [0.6, 1.0]}) == heads  # 茅台酒 in a theft case
     assert _head_order(heads, {h: [] for h in heads}, {"cail2022": []}) == heads
-
-
-def _random_head(rng: np.random.Generator, labels: int, noise: float = 1.0):  # noqa: ANN202
-    tags = bioes_tags([f"L{i}" for i in range(labels)])
-    mt, ms, me = transition_mask(tags)
-    k = len(tags)
-    return (tags, (rng.normal(size=(k, k)) * noise).astype(np.float32) + mt,
-            rng.normal(size=k).astype(np.float32) + ms, rng.normal(size=k).astype(np.float32) + me)
 
 
 def test_ner_model_compiled_decoder_gives_the_reference_spans() -> None:

@@ -16,8 +16,8 @@ import numpy as np
 
 from clue_miner.extract.ner.jit import kernels
 
-__all__ = ["best_spans", "bioes_tags", "span_probabilities", "forward_backward", "span_probability", "spans_from_tags", "transition_mask",
-           "viterbi", "viterbi_many"]
+__all__ = ["allowed_predecessors", "best_spans", "best_spans_many", "bioes_tags", "forward_backward",
+           "span_probabilities", "span_probability", "spans_from_tags", "transition_mask", "viterbi", "viterbi_many"]
 
 NEG = -1e4
 
@@ -51,20 +51,24 @@ def transition_mask(tags: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.nda
 _FORBIDDEN = -1e3
 
 
+def allowed_predecessors(trans: np.ndarray) -> list[np.ndarray]:
+    """Each tag's allowed predecessors, ascending; a tag nothing may precede gets every tag (all
+    compete, as in the dense step). Shared by the grouped step and the compiled decoder."""
+    allowed = trans > _FORBIDDEN
+    k = trans.shape[0]
+    return [p if len(p := np.flatnonzero(allowed[:, to])) else np.arange(k) for to in range(k)]
+
+
 def _transition_groups(trans: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None:
     """The allowed predecessors of each tag, grouped by how many there are: per group the tags
     ``to`` (n,), their predecessors ``preds`` (n, p) ascending, and ``trans[preds, to]`` (n, p).
     BIOES gives two groups (O, B-*, S-* come after O, E-*, S-*; I-X, E-X after B-X, I-X), a third of
     the dense K x K work. None when grouping would not pay (a dense matrix, or many groups)."""
     k = trans.shape[0]
-    allowed = trans > _FORBIDDEN
-    if k < _GROUPED_FROM or allowed.sum() > 0.6 * k * k:
+    if k < _GROUPED_FROM or (trans > _FORBIDDEN).sum() > 0.6 * k * k:
         return None
     by_count: dict[int, list[tuple[int, np.ndarray]]] = {}
-    for to in range(k):
-        preds = np.flatnonzero(allowed[:, to])
-        if not len(preds):  # a tag nothing may precede: every tag competes, as in the dense step
-            preds = np.arange(k)
+    for to, preds in enumerate(allowed_predecessors(trans)):
         by_count.setdefault(len(preds), []).append((to, preds))
     if len(by_count) > 3:
         return None
@@ -347,8 +351,8 @@ def span_probabilities(emissions: np.ndarray, lengths: np.ndarray, trans: np.nda
                        end: np.ndarray, tags: Sequence[str], spans: Sequence[Sequence[tuple[int, int, str]]],
                        kernels_choice: str | None = None) -> list[list[float]]:
     """The marginal probability of each span of ``spans[r]`` under row ``r``'s CRF (``emissions``
-    (B, T, K)): :func:`forward_backward`, then :func:`span_probability`. Compiled when the kernels run
-    is (:mod:`.kernels`, the same values to ~1e-9), with this numpy path for rows that underflow."""
+    (B, T, K)): :func:`forward_backward`, then :func:`span_probability`; by the compiled kernels when
+    they run (:mod:`.kernels`, the same values to ~1e-9), with this numpy path for rows that underflow."""
     jit = kernels(kernels_choice)
     out: list[list[float]] | None = None
     redo = list(range(len(spans)))

@@ -24,26 +24,17 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-# A transition at or below this is forbidden (the heads store -10000 for I-X after O and the like).
-FORBIDDEN = -1e3
+from clue_miner.extract.ner.crf import allowed_predecessors
+
 # tag prefixes as codes (spans_from_tags' reading of a BIOES path)
 PREFIX = {"O": 0, "B": 1, "I": 2, "E": 3, "S": 4}
 
 
 def allowed_moves(trans: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The allowed predecessors of each tag as CSR arrays ``(ptr (K+1,), preds)``, ascending; a tag
-    nothing may precede gets every tag (as the dense step would consider)."""
-    k = trans.shape[0]
-    allowed = trans > FORBIDDEN
-    ptr = np.zeros(k + 1, dtype=np.int64)
-    preds: list[np.ndarray] = []
-    for to in range(k):
-        p = np.flatnonzero(allowed[:, to])
-        if not len(p):
-            p = np.arange(k)
-        preds.append(p)
-        ptr[to + 1] = ptr[to] + len(p)
-    return ptr, np.concatenate(preds).astype(np.int64) if preds else np.zeros(0, np.int64)
+    """:func:`.crf.allowed_predecessors` as CSR arrays ``(ptr (K+1,), preds)``."""
+    preds = allowed_predecessors(trans)
+    ptr = np.concatenate([[0], np.cumsum([len(p) for p in preds])]).astype(np.int64)
+    return ptr, np.concatenate(preds).astype(np.int64)
 
 
 @njit(cache=True, nogil=True)

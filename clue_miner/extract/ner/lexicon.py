@@ -152,13 +152,14 @@ class Lexicon:
         return True
 
     def _save_cache(self, folder: Path, key: str) -> None:
+        assert self._trie is not None  # _compute built it
         try:
             folder.mkdir(parents=True, exist_ok=True)
             tmp = folder / f".lexicon-{key}.{os.getpid()}"
             with open(f"{tmp}.npz", "wb") as fh:
                 np.savez(fh, base=self._base, lens=self._lens, weight=self._weight,
                          words=np.array("\n".join(self.words)), fingerprint=np.array(self.fingerprint),
-                         **{f"trie_{part}": arr for part, arr in zip(_TRIE_PARTS, self._trie or (), strict=True)})
+                         **{f"trie_{part}": arr for part, arr in zip(_TRIE_PARTS, self._trie, strict=True)})
             self._auto.save(f"{tmp}.aho", _int_to_bytes)
             os.replace(f"{tmp}.npz", folder / f"lexicon-{key}.npz")  # arrays last-but-one, automaton last:
             os.replace(f"{tmp}.aho", folder / f"lexicon-{key}.aho")  # a reader needs both
@@ -216,13 +217,10 @@ class Lexicon:
     def trie(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The words as a trie for the compiled matcher (:func:`.kernels.trie_matches`): per node
         (0 the root) its edges ``ptr[v]:ptr[v + 1]`` into ``chars`` (ascending code points) and
-        ``child``, and ``word[v]``, the index of the word node ``v`` ends (-1 none). Kept in the
-        cache; built in well under a second from the sorted words otherwise."""
+        ``child``, and ``word[v]``, the index of the word node ``v`` ends (-1 none). Built with
+        the words (well under a second) and kept in the cache beside them."""
         self.ensure()
-        if self._trie is None:
-            with self._lock:
-                if self._trie is None:
-                    self._trie = _build_trie(self.words)
+        assert self._trie is not None
         return self._trie
 
     def matches(self, text: str, kernels_choice: str | None = None) -> Matches:
