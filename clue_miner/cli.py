@@ -368,6 +368,15 @@ def show_thresholds(
         typer.echo(f"{row.offence}\t{row.measure}\t{row.level}\t{row.province or '全国'}\t{row.value}\t{row.source}")
 
 
+def _register_store_commands() -> None:
+    from clue_miner.cli_store import register
+
+    register(app)
+
+
+_register_store_commands()
+
+
 def main() -> None:
     app()
 

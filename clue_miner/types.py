@@ -279,6 +279,8 @@ class Match:
     # For a complaint whose incidents are linked on their own: the index (into its extraction's
     # ``incidents``) of the incident this case is about; None for a complaint linked as a whole.
     incident: int | None = None
+    # field -> the level's Fellegi-Sunter weight in bits (log2 m/u): why the pair was linked
+    weights: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -287,6 +289,8 @@ class Match:
             "score": round(float(self.score), 4),
             "comparisons": dict(self.comparisons),
         }
+        if self.weights:
+            out["weights"] = {k: round(float(v), 2) for k, v in self.weights.items()}
         if self.incident is not None:
             out["incident"] = self.incident
         return out

@@ -162,13 +162,15 @@ def _matches(table: Any, complaints: SideTables, cases: SideTables, comps: Seque
     gammas = {c.name: table.column(f"gamma_{c.name}").to_pylist() for c in comps}
     out = []
     for i, (cid, kid, prob) in enumerate(zip(cols["cid"], cols["kid"], cols["match_probability"], strict=True)):
-        levels = {}
+        levels, weights = {}, {}
         for comp in comps:
-            name = comp.level_name(gammas[comp.name][i])
+            gamma = gammas[comp.name][i]
+            name = comp.level_name(gamma)
             if name is not None:
                 levels[comp.name] = name
+                weights[comp.name] = comp.scored_levels[gamma].weight
         if corroboration(levels) >= min_corroboration:
-            out.append(Match(c_ids[cid], k_ids[kid], float(prob), levels))
+            out.append(Match(c_ids[cid], k_ids[kid], float(prob), levels, weights=weights))
     return out
 
 

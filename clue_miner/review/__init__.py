@@ -1,0 +1,1 @@
+"""The review web app (``clue-miner serve``) and the static HTML report (``clue-miner report``)."""
