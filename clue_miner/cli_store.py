@@ -75,6 +75,27 @@ def store_stats(db: DbOption = DEFAULT_DB) -> None:
         typer.echo(json.dumps(counts(session), ensure_ascii=False, indent=2))
 
 
+@store_app.command("export-labels")
+def store_export_labels(
+    out: Annotated[Path, typer.Option(help="Labelled JSONL to write (the `train` format).")],
+    task: Annotated[str, typer.Option(help="offence, clue or category.")] = "offence",
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """The reviewers' verdicts in the store as fine-tuning rows (the same code as `export-labels`)."""
+    from clue_miner.store.actions import audit
+    from clue_miner.store.queries import export_labels
+
+    if task not in ("offence", "clue", "category"):
+        typer.secho("task must be offence, clue or category", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=2)
+    with _store(db).session() as session:
+        body, stats = export_labels(session, task)
+        audit(session, None, "export_labels", task, by="cli", **stats)
+    out.write_text(body, encoding="utf-8")
+    typer.echo(f"{stats.get('rows', 0)} labelled rows written to {out} (train {stats.get('train', 0)}, "
+               f"dev {stats.get('dev', 0)})")
+
+
 @users_app.command("add")
 def users_add(
     name: Annotated[str, typer.Argument(help="Login name.")],

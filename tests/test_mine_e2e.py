@@ -71,3 +71,35 @@ def test_mine_quality_against_gold(mined: Path, archive: Path) -> None:
     assert scores.micro.recall >= 0.7, scores.to_dict()
     for kind, prf in scores.per_type.items():
         assert prf.tp + prf.fn == 0 or prf.f1 >= 0.5, (kind, scores.to_dict())
+
+
+def test_new_user_flow_store_users_report(mined: Path, tmp_path: Path) -> None:
+    """What the README tells a new user: import the run, add a user, import again, write the report."""
+    from typer.testing import CliRunner
+
+    from clue_miner.cli import app
+
+    runner = CliRunner()
+    db = str(tmp_path / "clues.sqlite")
+    first = runner.invoke(app, ["store", "import", str(mined), "--db", db])
+    assert first.exit_code == 0, first.output
+    n_clues = sum(1 for _ in (mined / "clues.jsonl").open(encoding="utf-8"))
+    assert f"{n_clues} new clues" in first.output
+    assert "nothing changed" in runner.invoke(app, ["store", "import", str(mined), "--db", db]).output
+    added = runner.invoke(app, ["users", "add", "zhang", "--role", "supervisor", "--db", db], input="long-password\n")
+    assert added.exit_code == 0, added.output
+    weak = runner.invoke(app, ["users", "add", "li", "--db", db], input="short\n")
+    assert weak.exit_code == 2 and "weak_password" in weak.output
+    labels = tmp_path / "labels.jsonl"
+    exported = runner.invoke(app, ["store", "export-labels", "--out", str(labels), "--db", db])
+    assert exported.exit_code == 0 and "0 labelled rows" in exported.output and labels.read_text() == ""
+    stats = json.loads(runner.invoke(app, ["store", "stats", "--db", db]).output)
+    assert stats["total"] == n_clues and stats["by_state"] == {"new": n_clues}
+    html = tmp_path / "report.html"
+    done = runner.invoke(app, ["report", str(mined), "--html", str(html), "--limit", "20"])
+    assert done.exit_code == 0, done.output
+    page = html.read_text(encoding="utf-8")
+    assert page.count('<section class="clue"') == min(20, n_clues) and "<mark" in page and "<script" not in page
+    with (mined / "matches.jsonl").open(encoding="utf-8") as fh:
+        first_match = json.loads(fh.readline())
+    assert set(first_match["weights"]) == set(first_match["comparisons"])  # why: each level's bits
