@@ -41,7 +41,7 @@ def csrf(c: TestClient) -> dict[str, str]:
     return {"X-CSRF-Token": c.get("/api/session").json()["csrf"]}
 
 
-GETS = ["/", "/clues", f"/clues/{REFUSED}", "/overdue", "/users", "/export/clues.csv", "/export/clues.xlsx",
+GETS = ["/", "/clues", f"/clues/{REFUSED}", "/overdue", "/users", "/audit", "/export/clues.csv", "/export/clues.xlsx",
         "/export/labels", "/api/session", "/api/clues", f"/api/clues/{REFUSED}", "/api/overdue", "/api/export/labels"]
 POSTS = ["/logout", f"/clues/{REFUSED}/verdict", f"/clues/{REFUSED}/step", "/users", "/api/logout",
          f"/api/clues/{REFUSED}/verdict", f"/api/clues/{REFUSED}/steps"]
@@ -122,6 +122,13 @@ def test_masking_in_lists_whole_on_the_clue_page(store: Store) -> None:
     listing = c.get("/api/clues").text + c.get("/clues").text + c.get("/export/clues.csv").text
     assert PHONE not in listing and ID_NUMBER not in listing and "138****5678" in listing
     assert PHONE in c.get(f"/clues/{REFUSED}").text and PHONE in c.get(f"/api/clues/{REFUSED}").text
+    from sqlalchemy import select
+
+    from clue_miner.store.models import Audit
+
+    with store.session() as db:  # who saw the unmasked texts, and when
+        seen = db.scalars(select(Audit).where(Audit.action == "view")).all()
+        assert [(a.user_name, a.target) for a in seen] == [("rev", REFUSED)] * 2
 
 
 def test_clue_page_highlights_and_explains(store: Store) -> None:
@@ -186,6 +193,9 @@ def test_only_supervisors_manage_users(store: Store) -> None:
     assert r.status_code == 303
     assert client(store).post("/api/login", json={"user": "carol", "password": "carol-password"}).status_code == 200
     assert "eve" not in sup.get("/users").text
+    assert rev.get("/audit").status_code == 403
+    trail = sup.get("/audit").text
+    assert "user_add" in trail and "carol" in trail and "login" in trail
 
 
 def test_serve_binds_to_localhost_by_default() -> None:

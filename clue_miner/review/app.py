@@ -36,7 +36,7 @@ from clue_miner.review.security import (
 )
 from clue_miner.store import Store, auth
 from clue_miner.store.actions import apply_action, audit, record_verdict
-from clue_miner.store.models import ClueRow, User
+from clue_miner.store.models import Audit, ClueRow, User
 from clue_miner.store.queries import (
     SORTS,
     ClueFilter,
@@ -51,6 +51,7 @@ from clue_miner.store.workflow import WorkflowError, allowed_actions
 
 log = logging.getLogger(__name__)
 LABEL_TASKS = ("offence", "clue", "category")
+AUDIT_ROWS = 300
 Handler = Callable[..., Awaitable[Response]]
 
 
@@ -318,6 +319,11 @@ def create_app(store: Store, *, secure_cookies: bool = False) -> Starlette:
         audit(ctx.db, ctx.user, "user_add", user.name, role=user.role)
         return RedirectResponse("/users", status_code=303)
 
+    @guarded(api=False, supervisor=True)
+    async def audit_page(ctx: _Ctx) -> Response:
+        rows = ctx.db.scalars(select(Audit).order_by(Audit.id.desc()).limit(AUDIT_ROWS)).all()
+        return page("audit.html", ctx, rows=rows)
+
     routes = [
         Route("/healthz", healthz),
         Route("/login", login_page, methods=["GET", "POST"]),
@@ -330,6 +336,7 @@ def create_app(store: Store, *, secure_cookies: bool = False) -> Starlette:
         Route("/overdue", overdue_page),
         Route("/users", users_page),
         Route("/users", users_add, methods=["POST"]),
+        Route("/audit", audit_page),
         Route("/export/clues.csv", export_csv),
         Route("/export/clues.xlsx", export_xlsx),
         Route("/export/labels", page_labels),
