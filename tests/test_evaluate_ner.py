@@ -153,3 +153,36 @@ def test_evaluate_ner_cli_bad_format_and_missing_file(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["evaluate", "ner", "--data", str(tmp_path / "nope.tsv"), "--format", "tsv",
                                    "--model", "rules"])
     assert res.exit_code != 0 and "not found" in res.output
+
+
+def test_score_spans_through_spacy_counts_like_sets() -> None:
+    """spaCy's Scorer over Examples gives the figures of plain set counting, overlaps included."""
+    import random
+
+    rng = random.Random(5)
+    gold, pred, texts = [], [], []
+    for _ in range(300):
+        n = rng.randint(0, 30)
+        texts.append("字" * n)
+
+        def spans(n: int = n) -> set[tuple[int, int, str]]:
+            out = set()
+            for _ in range(rng.randint(0, 4) if n > 1 else 0):
+                s = rng.randrange(n - 1)
+                out.add((s, rng.randint(s + 1, n), rng.choice(["PERSON", "ORG", "ITEM:goods"])))
+            return out
+
+        g = spans()
+        gold.append(g)
+        pred.append({x for x in g if rng.random() < 0.6} | spans())
+    res = score_spans(gold, pred, texts)
+    tp = sum(len(g & p) for g, p in zip(gold, pred, strict=True))
+    n_pred, n_gold = sum(map(len, pred)), sum(map(len, gold))
+    p, r = tp / n_pred, tp / n_gold
+    assert res["overall"]["tp"] == tp and res["overall"]["predicted"] == n_pred and res["overall"]["support"] == n_gold
+    assert abs(res["overall"]["precision"] - p) < 1e-12 and abs(res["overall"]["recall"] - r) < 1e-12
+    assert abs(res["overall"]["f1"] - 2 * p * r / (p + r)) < 1e-12
+    for label, row in res["per_label"].items():
+        t = sum(len({x for x in g & q if x[2] == label}) for g, q in zip(gold, pred, strict=True))
+        assert row["tp"] == t
+    assert score_spans(gold, pred)["overall"] == res["overall"]  # stand-in texts give the same

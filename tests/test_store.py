@@ -179,4 +179,11 @@ def test_passwords_are_argon2_and_logins_limited(store: Store) -> None:
 
 def test_mask() -> None:
     assert mask(f"电话{PHONE}") == "电话138****5678"
+    assert mask("手机185 8403 9400，138-1234-5678") == "手机185 **** 9400，138-****-5678"
+    spaced = "卡号6222 0212 3456 7890 123，电话（0731）8888 6666"  # what the patterns miss, the extraction's spans cover
+    card, phone = "6222 0212 3456 7890 123", "（0731）8888 6666"
+    ents = [{"label": "BANK_CARD", "start": spaced.index(card), "end": spaced.index(card) + len(card)},
+            {"label": "PHONE", "start": spaced.index(phone), "end": spaced.index(phone) + len(phone)},
+            {"label": "PERSON", "start": 0, "end": 2}]
+    assert mask(spaced, ents) == "卡号622* **** **** **** 123，电话（07**）**** 6666"
     assert ID_NUMBER not in mask(f"身份证{ID_NUMBER}") and mask("金额2120元，2024年5月12日") == "金额2120元，2024年5月12日"

@@ -3,7 +3,8 @@
 ``evaluate_ner(path, fmt, recognizer)`` reads the corpus (:func:`read_ner`, formats cail2021,
 cail2022, cluener, tsv, conll), maps its labels onto ours (:data:`SCHEMES`), normalises each text
 like ``extract()`` does, runs the recogniser, maps the spans back and counts a prediction right
-when start, end and key all match a gold span. Keys carry the role or kind where the corpus tells
+when start, end and key all match a gold span. Scoring goes through spaCy: the gold and predicted
+spans become ``Example``s (:func:`ner_examples`) scored by ``Scorer.score_spans``. Keys carry the role or kind where the corpus tells
 them: ``PERSON:suspect`` / ``PERSON:victim`` on CAIL2021, ``ITEM:goods`` / ``ITEM:tool`` /
 ``ITEM:drug``; elsewhere a PERSON is just ``PERSON``.
 
@@ -27,7 +28,7 @@ from clue_miner.evaluate.ner_corpora import FORMATS, SCHEMES, NerCorpus, NerDoc,
 from clue_miner.types import Entity
 
 __all__ = ["FORMATS", "SCHEMES", "NerCorpus", "NerDoc", "entity_key", "evaluate_corpus", "evaluate_ner",
-           "format_report", "read_ner", "score_spans"]
+           "format_report", "ner_examples", "read_ner", "score_examples", "score_spans"]
 
 
 def entity_key(ent: Entity, keys: frozenset[str]) -> str | None:
@@ -42,28 +43,68 @@ def entity_key(ent: Entity, keys: frozenset[str]) -> str | None:
     return key if key in keys else None
 
 
-def score_spans(gold: Sequence[set[tuple[int, int, str]]], pred: Sequence[set[tuple[int, int, str]]]) -> dict[str, Any]:
-    """Per-key and micro (overall) exact-span counts and P/R/F1."""
+SPANS_KEY = "ner_eval"
+
+
+def ner_examples(texts: Sequence[str], gold: Sequence[set[tuple[int, int, str]]],
+                 pred: Sequence[set[tuple[int, int, str]]]) -> list[Any]:
+    """spaCy ``Example``s (predicted, reference) of the ``(start, end, key)`` sets.
+
+    Each character is a token, so every span aligns exactly; the spans go to
+    ``doc.spans[SPANS_KEY]`` (a span group), where nested ones (CAIL2021's persons inside items)
+    may overlap.
+    """
+    from spacy.tokens import Doc, Span, SpanGroup
+    from spacy.training import Example
+    from spacy.vocab import Vocab
+
+    vocab = Vocab()
+
+    def doc(text: str, spans: set[tuple[int, int, str]]) -> Any:
+        d = Doc(vocab, words=list(text), spaces=[False] * len(text))
+        d.spans[SPANS_KEY] = SpanGroup(d, name=SPANS_KEY, spans=[Span(d, s, e, label=k) for s, e, k in sorted(spans)])
+        return d
+
+    return [Example(doc(t, p), doc(t, g)) for t, g, p in zip(texts, gold, pred, strict=True)]
+
+
+def score_examples(examples: Sequence[Any]) -> dict[str, Any]:
+    """Per-key and micro (overall) exact-span P/R/F1 by spaCy's ``Scorer.score_spans`` (overlaps
+    allowed), with the counts behind them (support, predicted, true positives)."""
+    from spacy.scorer import Scorer
+
+    scored = Scorer.score_spans(examples, SPANS_KEY, getter=lambda doc, attr: doc.spans[attr], allow_overlap=True)
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
-    for g, p in zip(gold, pred, strict=True):
-        for s in g & p:
-            tp[s[2]] += 1
-        for s in p - g:
-            fp[s[2]] += 1
-        for s in g - p:
-            fn[s[2]] += 1
+    for eg in examples:
+        g = {(s.start, s.end, s.label_) for s in eg.reference.spans[SPANS_KEY]}
+        p = {(s.start, s.end, s.label_) for s in eg.predicted.spans[SPANS_KEY]}
+        for bucket, spans in ((tp, g & p), (fp, p - g), (fn, g - p)):
+            bucket.update(k for _, _, k in spans)
 
-    def prf(t: int, f_p: int, f_n: int) -> dict[str, float]:
-        p = t / (t + f_p) if t + f_p else 0.0
-        r = t / (t + f_n) if t + f_n else 0.0
-        return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
-                "support": t + f_n, "predicted": t + f_p, "tp": t}
+    def prf(scores: dict[str, float] | None, t: int, f_p: int, f_n: int) -> dict[str, Any]:
+        scores = scores or {"p": 0.0, "r": 0.0, "f": 0.0}
+        return {"precision": scores["p"], "recall": scores["r"], "f1": scores["f"], "support": t + f_n,
+                "predicted": t + f_p, "tp": t}
 
-    per = {k: prf(tp[k], fp[k], fn[k]) for k in sorted(set(tp) | set(fp) | set(fn))}
-    overall = prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
-    return {"per_label": per, "overall": overall, "sentences": len(gold)}
+    per_type = scored.get(f"{SPANS_KEY}_per_type") or {}
+    per = {k: prf(per_type.get(k), tp[k], fp[k], fn[k]) for k in sorted(set(tp) | set(fp) | set(fn))}
+    t, f_p, f_n = sum(tp.values()), sum(fp.values()), sum(fn.values())
+    overall = {"p": scored[f"{SPANS_KEY}_p"] or 0.0, "r": scored[f"{SPANS_KEY}_r"] or 0.0,
+               "f": scored[f"{SPANS_KEY}_f"] or 0.0}
+    return {"per_label": per, "overall": prf(overall, t, f_p, f_n), "sentences": len(examples)}
+
+
+def score_spans(gold: Sequence[set[tuple[int, int, str]]], pred: Sequence[set[tuple[int, int, str]]],
+                texts: Sequence[str] | None = None) -> dict[str, Any]:
+    """Per-key and micro (overall) exact-span counts and P/R/F1 (spaCy's scorer over :func:`ner_examples`).
+
+    Without ``texts`` the documents are stood in by strings just long enough for their spans.
+    """
+    if texts is None:
+        texts = ["\u3000" * max((e for _, e, _ in g | p), default=0) for g, p in zip(gold, pred, strict=True)]
+    return score_examples(ner_examples(texts, gold, pred))
 
 
 def _view(recognizer: Any, scheme: str, profile: str | None) -> Any:
@@ -100,7 +141,7 @@ def evaluate_corpus(corpus: NerCorpus, recognizer: Any, *, profile: str | None =
     """Scores of ``recognizer`` on an already-read corpus."""
     view = _view(recognizer, corpus.scheme, profile)
     pred, seconds = predict_keys(view, corpus, batch_size)
-    result = score_spans(corpus.gold(), pred)
+    result = score_spans(corpus.gold(), pred, [d.text for d in corpus.docs])
     chars = sum(len(d.text) for d in corpus.docs)
     result.update({
         "scheme": corpus.scheme,

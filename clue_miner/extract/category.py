@@ -155,5 +155,5 @@ class CategoryRules:
         result = []
         for scores in self.predict_scores(texts, offences):
             label = max(CATEGORY_LABELS, key=lambda k: scores[k])
-            result.append(Category(label, round(scores[label], 4)))
+            result.append(Category(label, round(scores[label], 4), tuple((k, scores[k]) for k in CATEGORY_LABELS)))
         return result

@@ -105,7 +105,7 @@ class CategoryModel:
         out = []
         for row in self.predict_proba(texts, offences):
             j = int(np.argmax(row))
-            out.append(Category(labels[j], round(float(row[j]), 4)))
+            out.append(Category(labels[j], round(float(row[j]), 4), tuple(zip(labels, map(float, row), strict=True))))
         return out
 
 

@@ -126,6 +126,8 @@ class Pipeline:
         for i, text in enumerate(texts):
             offences = settle_offences(candidates[i], facts[i], self.thresholds, self.province)
             category = settle_category(offences, proposed[i], getattr(self.category, "authoritative", False))
+            if not category.scores and proposed[i].scores:
+                category = replace(category, scores=proposed[i].scores)
             ext = _to_original(text, norms[i], merged[i], offences, category, facts[i], anchors[i])
             if incidents[i]:
                 ext = replace(ext, incidents=tuple(_incident(text, norms[i], *inc) for inc in incidents[i]))

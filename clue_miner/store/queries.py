@@ -97,8 +97,10 @@ def _filtered(f: ClueFilter) -> Select[Any]:
 
 def _summary(db: Session, clue: ClueRow, masked: bool) -> str:
     first = db.get(ComplaintRow, clue.complaint_ids[0]) if clue.complaint_ids else None
-    text = (first.text if first is not None else "")[:80]
-    return mask(text) if masked else text
+    if first is None:
+        return ""
+    text = mask(first.text, (first.extraction or {}).get("entities", ())) if masked else first.text
+    return text[:80]
 
 
 def list_item(db: Session, clue: ClueRow, masked: bool = True) -> dict[str, Any]:
