@@ -12,9 +12,10 @@ What the component sets:
 - ``doc._.extraction``: the :class:`~clue_miner.types.Extraction` (kept in ``doc.user_data`` as its
   JSON form, so docs survive ``DocBin``, ``to_bytes`` and ``nlp.pipe(n_process=2)``);
 - ``doc.spans["clue_miner"]``: every entity as a token-aligned span (``alignment_mode="expand"``),
-  overlapping ones included; ``doc.ents``: the ones that do not overlap (earlier spans win, then
-  longer), merged with entities already on the doc (a user's ``EntityRuler`` before us) unless
-  ``overwrite_ents``; ``doc.spans["clue_miner_offences"]``: the offence cues, labelled by offence;
+  overlapping ones included; ``doc.ents``: the ones that do not overlap (identifiers and persons
+  first, then longer spans), after the entities already on the doc (a user's ``EntityRuler``
+  before us) unless ``overwrite_ents``; ``doc.spans["clue_miner_offences"]``: the offence cues,
+  labelled by offence;
 - ``span._.role`` (persons), ``span._.value`` (normalised values);
 - ``doc._.offences``: the offence names, best first; ``doc.cats``: category scores summing to one
   (:meth:`~clue_miner.types.Category.distribution`).
@@ -33,7 +34,7 @@ from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
-from spacy.util import filter_spans, registry
+from spacy.util import registry
 
 from clue_miner.types import Extraction
 
@@ -70,7 +71,7 @@ _register_extensions()
 
 
 class LegalJiebaTokenizer:
-    """jieba with clue_miner's legal dictionary (``clue_miner.text.segment``), whitespace kept.
+    """jieba with clue_miner's legal dictionary (``clue_miner.text.segment``); whitespace is a token.
 
     ``hmm=False`` skips jieba's HMM for words not in a dictionary (they fall apart into shorter
     pieces): a fifth less tokenizer time.
@@ -83,15 +84,10 @@ class LegalJiebaTokenizer:
     def __call__(self, text: str) -> Doc:
         from clue_miner.text.segment import get_segmenter
 
-        words: list[str] = []
-        spaces: list[bool] = []
-        for w in get_segmenter().tokenizer.cut(text, HMM=self.hmm):  # pieces of the text, in order; a single space after a
-            if w == " " and words and not spaces[-1]:  # token becomes its trailing space
-                spaces[-1] = True
-            elif w:
-                words.append(w)
-                spaces.append(False)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        # jieba's pieces cover the text in order; whitespace stays a token of its own (no trailing
+        # spaces), so that every character offset extract() gives is a token boundary after splitting
+        words = [w for w in get_segmenter().tokenizer.cut(text, HMM=self.hmm) if w]
+        return Doc(self.vocab, words=words, spaces=[False] * len(words))
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
         for text in texts:
@@ -184,9 +180,9 @@ class ClueMinerComponent:
                     cues.append(span)
         doc.spans[OFFENCES_KEY] = SpanGroup(doc, name=OFFENCES_KEY, spans=cues)
         kept = [] if self.overwrite_ents else list(doc.ents)
-        # earlier (kept) first on ties: filter_spans prefers longer; the chosen spans share role and
-        # value with ours (spaCy keys a span's extension values by its characters and label)
-        doc.ents = filter_spans(kept + spans)
+        # the chosen spans share role and value with ours (spaCy keys a span's extension values by
+        # its characters and label)
+        doc.ents = _without_overlaps(kept, spans)
         doc.cats = ext.category.distribution()
         return doc
 
@@ -202,6 +198,26 @@ class ClueMinerComponent:
 
     def from_bytes(self, data: bytes, **kwargs: Any) -> ClueMinerComponent:
         return self
+
+
+FIRST = ("PHONE", "ID_NUMBER", "BANK_CARD", "PLATE", "ACCOUNT", "PERSON")
+
+
+def _without_overlaps(kept: list[Span], ours: list[Span]) -> list[Span]:
+    """``kept`` (entities already on the doc) where ours do not take their place, and ours: identifiers
+    and persons first (a person inside a place or an item: 王某某家中, 被害人张某的手机), then longer
+    spans, then earlier ones; a span overlapping one already chosen is left out of ``doc.ents``
+    (it stays in ``doc.spans``)."""
+    rank = {label: i for i, label in enumerate(FIRST)}
+    order = sorted(ours, key=lambda s: (rank.get(s.label_, len(FIRST)), -(s.end - s.start), s.start))
+    chosen: list[Span] = []
+    taken: set[int] = set()
+    for span in [*kept, *order]:
+        tokens = set(range(span.start, span.end))
+        if not tokens & taken:
+            chosen.append(span)
+            taken |= tokens
+    return sorted(chosen, key=lambda s: s.start)
 
 
 def _split_at(doc: Doc, bounds: set[int]) -> Doc:

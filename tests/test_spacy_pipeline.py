@@ -60,6 +60,13 @@ def test_doc_matches_extract(nlp) -> None:  # type: ignore[no-untyped-def]
     assert all(s.label_ in doc._.offences for s in doc.spans[OFFENCES_KEY])
 
 
+def test_persons_and_identifiers_win_doc_ents(nlp) -> None:  # type: ignore[no-untyped-def]
+    for text, person in (("被害人王某某家中被盗，丢失现金5000元。", "王某某"), ("犯罪嫌疑人偷走了被害人张某的手机。", "张某")):
+        doc = nlp(text)
+        assert person in [e.text for e in doc.ents if e.label_ == "PERSON"]
+        assert len(doc.spans[SPANS_KEY]) == len(clue_miner.extract(text).entities)  # the place / item stays there
+
+
 def test_tokenizer_has_the_legal_dictionary(nlp) -> None:  # type: ignore[no-untyped-def]
     words = [t.text for t in nlp.make_doc("他们用杀猪盘骗钱，派出所不予立案")]
     assert "杀猪盘" in words and "不予立案" in words
@@ -135,3 +142,16 @@ def test_the_readme_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
     runpy.run_path(str(Path(__file__).resolve().parents[1] / "examples" / "spacy_pipeline.py"), run_name="__main__")
     out = capsys.readouterr().out
     assert "'APP'" in out and "'PERSON', 'complainant'" in out and "诈骗" in out
+
+
+def test_real_messages_spans_on_extracts_characters(nlp) -> None:  # type: ignore[no-untyped-def]
+    from conftest import shared_data_or_skip
+
+    path = shared_data_or_skip("complaints", "gov_board_labelled_dev.jsonl")
+    texts = [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()[:120]]
+    for doc, ext in zip(nlp.pipe(texts, batch_size=32), clue_miner.extract_many(texts), strict=True):
+        assert [(s.start_char, s.end_char, s.label_) for s in doc.spans[SPANS_KEY]] == \
+            [(e.start, e.end, e.label) for e in ext.entities]
+        for label in ("PHONE", "ID_NUMBER", "PERSON"):
+            assert {(e.start_char, e.end_char) for e in doc.ents if e.label_ == label} == \
+                {(e.start, e.end) for e in ext.entities if e.label == label}
