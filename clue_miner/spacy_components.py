@@ -9,8 +9,9 @@ result onto the ``Doc`` (one source of truth: no second implementation).
 
 What the component sets:
 
-- ``doc._.extraction``: the :class:`~clue_miner.types.Extraction` (kept in ``doc.user_data`` as its
-  JSON form, so docs survive ``DocBin``, ``to_bytes`` and ``nlp.pipe(n_process=2)``);
+- ``doc._.extraction``: the :class:`~clue_miner.types.Extraction` (kept in ``doc.user_data``; a
+  srsly msgpack encoder writes it as its JSON form, so docs survive ``DocBin``, ``to_bytes`` and
+  ``nlp.pipe(n_process=2)``);
 - ``doc.spans["clue_miner"]``: every entity as a token-aligned span (``alignment_mode="expand"``),
   overlapping ones included; ``doc.ents``: the ones that do not overlap (identifiers and persons
   first, then longer spans), after the entities already on the doc (a user's ``EntityRuler``
@@ -45,14 +46,44 @@ OFFENCES_KEY = "clue_miner_offences"
 _DATA_KEY = ("clue_miner", "extraction")
 
 
+_MARK = "__clue_miner_extraction__"
+
+
 def _extraction_of(doc: Doc) -> Extraction | None:
     data = doc.user_data.get(_DATA_KEY)
-    return None if data is None else Extraction.from_dict(data, doc.text)
+    if data is None or isinstance(data, Extraction):
+        return data
+    return _decode(data)  # a doc read back where the decoder below was not registered
 
 
 def _offences_of(doc: Doc) -> list[str]:
-    data = doc.user_data.get(_DATA_KEY)
-    return [] if data is None else [o["name"] for o in data.get("offences", [])]
+    ext = _extraction_of(doc)
+    return [] if ext is None else [o.name for o in ext.offences]
+
+
+def _encode(obj: Any, chain: Any = None) -> Any:
+    """srsly msgpack encoder: an Extraction in ``doc.user_data`` travels as its JSON form (DocBin,
+    ``Doc.to_bytes``, the documents ``nlp.pipe(n_process=…)`` sends back)."""
+    if isinstance(obj, Extraction):
+        return {_MARK: obj.to_dict(), "text": obj.text}
+    return chain(obj) if chain is not None else obj
+
+
+def _decode(obj: Any, chain: Any = None) -> Any:
+    if isinstance(obj, dict) and _MARK in obj:
+        return Extraction.from_dict(obj[_MARK], obj["text"])
+    return chain(obj) if chain is not None else obj
+
+
+def _register_serialisation() -> None:
+    import srsly
+
+    if "clue_miner.extraction" not in srsly.msgpack_encoders.get_all():
+        srsly.msgpack_encoders.register("clue_miner.extraction", func=_encode)
+        srsly.msgpack_decoders.register("clue_miner.extraction", func=_decode)
+
+
+_register_serialisation()
 
 
 def _register_extensions() -> None:
@@ -73,11 +104,13 @@ _register_extensions()
 class LegalJiebaTokenizer:
     """jieba with clue_miner's legal dictionary (``clue_miner.text.segment``); whitespace is a token.
 
-    ``hmm=False`` skips jieba's HMM for words not in a dictionary (they fall apart into shorter
-    pieces): a fifth less tokenizer time.
+    ``hmm`` runs jieba's HMM over words in no dictionary (jieba's own default). Off by default: such
+    words then fall into shorter pieces (our entities still come whole, the component splits tokens
+    at their edges) and the tokenizer takes a fifth less time — ``nlp.pipe`` costs about 8 % more
+    than ``extract_many`` without it, 14–15 % with it (``benchmarks/spacy_overhead.py``).
     """
 
-    def __init__(self, vocab: Any, hmm: bool = True) -> None:
+    def __init__(self, vocab: Any, hmm: bool = False) -> None:
         self.vocab = vocab
         self.hmm = hmm
 
@@ -108,7 +141,7 @@ class LegalJiebaTokenizer:
 
 
 @registry.tokenizers(TOKENIZER)
-def create_tokenizer(hmm: bool = True) -> Callable[[Language], LegalJiebaTokenizer]:
+def create_tokenizer(hmm: bool = False) -> Callable[[Language], LegalJiebaTokenizer]:
     def make(nlp: Language) -> LegalJiebaTokenizer:
         return LegalJiebaTokenizer(nlp.vocab, hmm=hmm)
 
@@ -162,7 +195,7 @@ class ClueMinerComponent:
         if self.split_tokens:
             doc = _split_at(doc, {b for e in ext.entities for b in (e.start, e.end)}
                             | {b for o in ext.offences for ev in o.evidence for b in (ev.start, ev.end)})
-        doc.user_data[_DATA_KEY] = ext.to_dict()
+        doc.user_data[_DATA_KEY] = ext
         spans: list[Span] = []
         for ent in ext.entities:
             span = doc.char_span(ent.start, ent.end, label=ent.label, alignment_mode="expand")
@@ -258,7 +291,7 @@ def make_clue_miner(nlp: Language, name: str, ner_model: str | None, offence_mod
 def spacy_pipeline(*, ner_model: str | None = None, offence_model: str | None = None,
                    category_model: str | None = None, province: str | None = None, thresholds: str | None = None,
                    batch_size: int = 64, overwrite_ents: bool = False, split_tokens: bool = True,
-                   hmm: bool = True) -> Language:
+                   hmm: bool = False) -> Language:
     """``spacy.blank("zh")`` with the legal-dictionary jieba tokenizer and the ``clue_miner`` component.
 
     The options are those of :func:`clue_miner.load` (model directories or shipped model names,

@@ -71,8 +71,9 @@ def test_tokenizer_has_the_legal_dictionary(nlp) -> None:  # type: ignore[no-unt
     words = [t.text for t in nlp.make_doc("他们用杀猪盘骗钱，派出所不予立案")]
     assert "杀猪盘" in words and "不予立案" in words
     assert "".join(t.text_with_ws for t in nlp.make_doc("一 二\n三")) == "一 二\n三"
-    fast = clue_miner.spacy_pipeline(hmm=False)
-    assert fast.config["nlp"]["tokenizer"]["hmm"] is False and "杀猪盘" in [t.text for t in fast.make_doc("杀猪盘骗局")]
+    assert nlp.config["nlp"]["tokenizer"]["hmm"] is False
+    hmm = clue_miner.spacy_pipeline(hmm=True)
+    assert hmm.config["nlp"]["tokenizer"]["hmm"] is True and "杀猪盘" in [t.text for t in hmm.make_doc("杀猪盘骗局")]
 
 
 def test_tokens_split_at_entity_boundaries(nlp) -> None:  # type: ignore[no-untyped-def]
@@ -155,3 +156,12 @@ def test_real_messages_spans_on_extracts_characters(nlp) -> None:  # type: ignor
         for label in ("PHONE", "ID_NUMBER", "PERSON"):
             assert {(e.start_char, e.end_char) for e in doc.ents if e.label_ == label} == \
                 {(e.start, e.end) for e in ext.entities if e.label == label}
+
+
+def test_docs_survive_docbin(nlp) -> None:  # type: ignore[no-untyped-def]
+    from spacy.tokens import DocBin
+
+    docs = list(nlp.pipe(TEXTS))
+    data = DocBin(docs=docs, store_user_data=True).to_bytes()
+    back = list(DocBin().from_bytes(data).get_docs(nlp.vocab))
+    assert [_summary(d) for d in back] == [_summary(d) for d in docs]
