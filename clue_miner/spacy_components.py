@@ -10,8 +10,8 @@ result onto the ``Doc`` (one source of truth: no second implementation).
 What the component sets:
 
 - ``doc._.extraction``: the :class:`~clue_miner.types.Extraction` (kept in ``doc.user_data``; a
-  srsly msgpack encoder writes it as its JSON form, so docs survive ``DocBin``, ``to_bytes`` and
-  ``nlp.pipe(n_process=2)``);
+  srsly msgpack encoder writes it with the lossless codec of ``clue_miner.io.spool``, so docs
+  survive ``DocBin``, ``to_bytes`` and ``nlp.pipe(n_process=2)`` field for field);
 - ``doc.spans["clue_miner"]``: every entity as a token-aligned span (``alignment_mode="expand"``),
   overlapping ones included; ``doc.ents``: the ones that do not overlap (identifiers and persons
   first, then longer spans), after the entities already on the doc (a user's ``EntityRuler``
@@ -65,13 +65,17 @@ def _encode(obj: Any, chain: Any = None) -> Any:
     """srsly msgpack encoder: an Extraction in ``doc.user_data`` travels as its JSON form (DocBin,
     ``Doc.to_bytes``, the documents ``nlp.pipe(n_process=…)`` sends back)."""
     if isinstance(obj, Extraction):
-        return {_MARK: obj.to_dict(), "text": obj.text}
+        from clue_miner.io.spool import encode
+
+        return {_MARK: encode(obj), "text": obj.text}
     return chain(obj) if chain is not None else obj
 
 
 def _decode(obj: Any, chain: Any = None) -> Any:
     if isinstance(obj, dict) and _MARK in obj:
-        return Extraction.from_dict(obj[_MARK], obj["text"])
+        from clue_miner.io.spool import decode
+
+        return decode(obj[_MARK], obj["text"])
     return chain(obj) if chain is not None else obj
 
 

@@ -7,7 +7,6 @@ Every record is a frozen dataclass; ``to_dict()`` gives the JSON form used in th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -62,11 +61,6 @@ class Entity:
             "source": self.source,
         }
 
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Entity:
-        return cls(d["label"], int(d["start"]), int(d["end"]), d["text"], d.get("value"), dict(d.get("attrs") or {}),
-                   d.get("source", "rules"))
-
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
@@ -79,10 +73,6 @@ class Evidence:
 
     def to_dict(self) -> dict[str, Any]:
         return {"label": self.label, "text": self.text, "start": self.start, "end": self.end}
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Evidence:
-        return cls(d["label"], d["text"], int(d["start"]), int(d["end"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,11 +96,6 @@ class Offence:
             "criminal": self.criminal,
             "reasons": list(self.reasons),
         }
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Offence:
-        return cls(d["name"], d["kind"], float(d["score"]), tuple(Evidence.from_dict(e) for e in d.get("evidence", ())),
-                   d.get("criminal"), tuple(d.get("reasons", ())))
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,10 +121,6 @@ class Category:
 
     def to_dict(self) -> dict[str, Any]:
         return {"label": self.label, "score": round(float(self.score), 4)}
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Category:
-        return cls(d["label"], float(d["score"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,15 +161,6 @@ class Facts:
             "evidence": [e.to_dict() for e in self.evidence],
         }
 
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Facts:
-        day = d.get("incident_date")
-        return cls(amount=d.get("amount"), amount_approx=bool(d.get("amount_approx", False)), injury=d.get("injury"),
-                   times=d.get("times"), flags=tuple(d.get("flags", ())), blood_alcohol=d.get("blood_alcohol"),
-                   detention_hours=d.get("detention_hours"), people=d.get("people"), records=d.get("records"),
-                   stated_status=d.get("stated_status"), incident_date=date.fromisoformat(day) if day else None,
-                   evidence=tuple(Evidence.from_dict(e) for e in d.get("evidence", ())))
-
 
 @dataclass(frozen=True, slots=True)
 class Incident:
@@ -216,12 +188,6 @@ class Incident:
             "entities": [e.to_dict() for e in self.entities],
             "facts": self.facts.to_dict(),
         }
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any], source_text: str) -> Incident:
-        start, end = int(d["start"]), int(d["end"])
-        return cls(start, end, source_text[start:end], tuple(Entity.from_dict(e) for e in d.get("entities", ())),
-                   tuple(Offence.from_dict(o) for o in d.get("offences", ())), Facts.from_dict(d.get("facts") or {}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,17 +220,6 @@ class Extraction:
         if len(self.incidents) > 1:  # DESIGN.md: only a complaint with several incidents carries them
             out["incidents"] = [i.to_dict() for i in self.incidents]
         return out
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any], text: str) -> Extraction:
-        """The inverse of :meth:`to_dict` (``text`` is not in the dict; scores keep to_dict's rounding)."""
-        when = d.get("received_at")
-        return cls(text=text, entities=tuple(Entity.from_dict(e) for e in d.get("entities", ())),
-                   offences=tuple(Offence.from_dict(o) for o in d.get("offences", ())),
-                   category=Category.from_dict(d["category"]) if d.get("category") else Category("civic", 0.0),
-                   facts=Facts.from_dict(d.get("facts") or {}),
-                   received_at=datetime.fromisoformat(when) if when else None,
-                   incidents=tuple(Incident.from_dict(i, text) for i in d.get("incidents", ())))
 
 
 @dataclass(frozen=True, slots=True)

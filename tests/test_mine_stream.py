@@ -32,6 +32,8 @@ def test_spool_round_trip_keeps_every_field(extractions: list, tmp_path: Path) -
     assert any(len(e.incidents) > 1 for e in extractions)  # several-incident letters are covered
     for ext in extractions:
         assert decode(encode(ext), ext.text) == ext
+        assert decode(encode(ext), ext.text).category.scores == ext.category.scores  # not compared by ==
+    assert any(e.category.scores for e in extractions)
     path = tmp_path / "spool.parquet"
     with SpoolWriter(path, row_group=3) as spool:
         for i, ext in enumerate(extractions):

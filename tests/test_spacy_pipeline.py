@@ -87,7 +87,8 @@ def test_pipe_in_two_processes_equals_extract_many(nlp) -> None:  # type: ignore
     texts = TEXTS * 3
     docs = list(nlp.pipe(texts, batch_size=4, n_process=2))
     refs = list(clue_miner.extract_many(texts))
-    assert [d._.extraction.to_dict() for d in docs] == [r.to_dict() for r in refs]
+    assert [d._.extraction for d in docs] == refs  # field for field, scores unrounded
+    assert [d._.extraction.category.scores for d in docs] == [r.category.scores for r in refs]
     assert [_summary(d) for d in docs] == [_summary(d) for d in nlp.pipe(texts, batch_size=3)]
 
 
@@ -165,3 +166,4 @@ def test_docs_survive_docbin(nlp) -> None:  # type: ignore[no-untyped-def]
     data = DocBin(docs=docs, store_user_data=True).to_bytes()
     back = list(DocBin().from_bytes(data).get_docs(nlp.vocab))
     assert [_summary(d) for d in back] == [_summary(d) for d in docs]
+    assert [d._.extraction for d in back] == [d._.extraction for d in docs]

@@ -46,7 +46,7 @@ def encode(ext: Extraction) -> str:
     """One extraction as a JSON string, every field kept exactly (not the text)."""
     record = {
         "received_at": ext.received_at.isoformat() if ext.received_at else None,
-        "category": [ext.category.label, ext.category.score],
+        "category": [ext.category.label, ext.category.score, [list(p) for p in ext.category.scores]],
         "entities": [_entity(e) for e in ext.entities],
         "offences": [_offence(o) for o in ext.offences],
         "facts": _facts(ext.facts),
@@ -84,7 +84,8 @@ def decode(data: str, text: str) -> Extraction:
         text=text,
         entities=tuple(_read_entity(e) for e in r["entities"]),
         offences=tuple(_read_offence(o) for o in r["offences"]),
-        category=Category(r["category"][0], r["category"][1]),
+        category=Category(r["category"][0], r["category"][1],
+                          tuple((k, v) for k, v in r["category"][2]) if len(r["category"]) > 2 else ()),
         facts=_read_facts(r["facts"]),
         received_at=datetime.fromisoformat(r["received_at"]) if r["received_at"] else None,
         incidents=incidents,
