@@ -1,16 +1,17 @@
 """``mine``: complaint archive + case table in, the output directory of DESIGN.md out.
 
 read -> extract (all cores) -> link (DuckDB) -> clue rules -> write. Extractions are streamed, not
-held: each is written out as it comes, the linker keeps only its feature tables, and the clue rules
-read the extractions back from a spool on disk (``io.spool``). Every input row ends up in
-exactly one place: extractions.jsonl or rejected.jsonl (complaints), the linker or
+held: they go to disk in numbered chunks as they are made (``io.chunks``, Parquet), and are read
+back from there, chunk by chunk, by ``extractions.jsonl``, the linker's feature tables and the
+clue rules. A killed run keeps its chunks in ``OUT/.work``; ``resume=True`` (``--resume``) starts
+after the last finished chunk and writes the same output as an uninterrupted run. Every input row
+ends up in exactly one place: extractions.jsonl or rejected.jsonl (complaints), the linker or
 rejected.jsonl (cases).
 """
 
 from __future__ import annotations
 
 import logging
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -24,12 +25,15 @@ from clue_miner import __version__
 from clue_miner.types import CLUE_TYPES, Clue, Complaint, Extraction, Match
 
 if TYPE_CHECKING:
+    from clue_miner.io.chunks import ExtractionChunks
     from clue_miner.link.incidents import LinkInputs
 
 log = logging.getLogger(__name__)
 
-# Complaints whose link features are built at once while the extractions stream in.
+# Complaints whose link features are built at once as the extractions are read back.
 _LINK_CHUNK = 2048
+# Complaints per chunk on disk: the unit of --resume.
+CHUNK_ROWS = 4096
 
 
 @dataclass
@@ -73,13 +77,19 @@ def mine(
     ner_model: str | Path | None = None,
     category_model: str | Path | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    resume: bool = False,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> MineResult:
-    """Run the whole job and write ``out``. ``progress(stage, done, total)`` is called as it goes."""
+    """Run the whole job and write ``out``. ``progress(stage, done, total)`` is called as it goes.
+
+    ``resume``: continue a run into the same ``out`` that was killed, from the extraction chunks it
+    finished (same archive and options; otherwise it starts afresh). ``chunk_rows``: complaints per
+    chunk."""
     from clue_miner.clues.decide import ClueSettings
     from clue_miner.clues.engine import find_clues
     from clue_miner.extract.parallel import default_workers
     from clue_miner.io import JsonlWriter, read_cases, read_complaints, write_json
-    from clue_miner.io.spool import read_spool
+    from clue_miner.io.chunks import ExtractionChunks, file_fingerprint
     from clue_miner.knowledge.thresholds import Thresholds
 
     as_of = as_of or date.today()
@@ -119,34 +129,38 @@ def mine(
             progress("extract", done, len(rows))
 
     link_seconds: dict[str, float] = {}
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".work-") as work:
-        spool_path = Path(work) / "extractions.parquet"
-        inputs, categories = _extract(rows, factory, workers, bump, out_dir / "extractions.jsonl", spool_path,
-                                      link_seconds)
-        seconds["extract"] = time.perf_counter() - tick
+    chunks = ExtractionChunks(out_dir, chunk_rows)
+    state = {"complaints": file_fingerprint(complaints), "map": dict(complaint_map or {}), "encoding": encoding,
+             "thresholds": file_fingerprint(thresholds) if thresholds else None, "province": province,
+             "models": {"clue_miner": __version__, **_model_versions(offence_model, ner_model, category_model)},
+             "rows": len(rows)}
+    resumed = chunks.open(state, resume)
+    _extract(rows, factory, workers, bump, chunks, resumed)
+    seconds["extract"] = time.perf_counter() - tick
 
-        tick = time.perf_counter()
-        matches = _link(inputs, case_table.frame, workers, link_threshold, link_seconds)
-        del inputs
-        by_complaint: dict[str, list[Match]] = {}
-        with JsonlWriter(out_dir / "matches.jsonl") as writer:
-            for m in matches:
-                by_complaint.setdefault(m.complaint_id, []).append(m)
-                writer.write(m)
-        if progress:
-            progress("link", 1, 1)
-        seconds["link"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    inputs, categories = _read_back(rows, chunks, out_dir / "extractions.jsonl", link_seconds)
+    matches = _link(inputs, case_table.frame, workers, link_threshold, link_seconds)
+    del inputs
+    by_complaint: dict[str, list[Match]] = {}
+    with JsonlWriter(out_dir / "matches.jsonl") as writer:
+        for m in matches:
+            by_complaint.setdefault(m.complaint_id, []).append(m)
+            writer.write(m)
+    if progress:
+        progress("link", 1, 1)
+    seconds["link"] = time.perf_counter() - tick
 
-        tick = time.perf_counter()
-        wanted = {m.case_id for ms in by_complaint.values() for m in ms}  # each incident's best among them
-        cases_by_id = _case_rows(case_table.frame, wanted)
-        settings = ClueSettings(as_of=as_of, stall_days=stall_days)
-        extractions = read_spool(spool_path, ((c.id, c.text) for c in rows))
-        clues = find_clues(rows, extractions, by_complaint, cases_by_id, table, settings, province)
-        with JsonlWriter(out_dir / "clues.jsonl") as writer:
-            for clue in clues:
-                writer.write(clue)
-        seconds["clues"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    wanted = {m.case_id for ms in by_complaint.values() for m in ms}  # each incident's best among them
+    cases_by_id = _case_rows(case_table.frame, wanted)
+    settings = ClueSettings(as_of=as_of, stall_days=stall_days)
+    extractions = chunks.read((c.id, c.text) for c in rows)
+    clues = find_clues(rows, extractions, by_complaint, cases_by_id, table, settings, province)
+    with JsonlWriter(out_dir / "clues.jsonl") as writer:
+        for clue in clues:
+            writer.write(clue)
+    seconds["clues"] = time.perf_counter() - tick
 
     with JsonlWriter(out_dir / "rejected.jsonl") as writer:
         for r in list(comp.rejected) + list(case_table.rejected):
@@ -176,22 +190,51 @@ def mine(
         "as_of": as_of.isoformat(),
         "stall_days": stall_days,
         "workers": workers,
+        "resumed_rows": resumed,
         "versions": {"clue_miner": __version__, **_model_versions(offence_model, ner_model, category_model)},
         "inputs": {"complaints": str(complaints), "cases": str(cases),
                    "thresholds": str(thresholds) if thresholds else "shipped"},
     }
     write_json(out_dir / "summary.json", summary)
+    chunks.close()  # the run is complete: nothing left to resume
     return MineResult(out_dir, summary, clues)
 
 
 def _extract(rows: list[Complaint], factory: Callable[[], Any], workers: int, bump: Callable[[int], None],
-             jsonl: Path, spool_path: Path, link_seconds: dict[str, float]) -> tuple[LinkInputs, Counter[str]]:
-    """Extract every complaint and stream the results: each goes to ``extractions.jsonl``, to the
-    spool (read back by the clue rules) and, a chunk at a time, into the link's feature tables
-    (their time in ``link_seconds["complaint_features"]``); none is kept."""
+             chunks: ExtractionChunks, done: int) -> None:
+    """Extract the rows from ``done`` on and write them to disk a chunk at a time (none kept)."""
     from clue_miner.extract.parallel import run_parallel
+
+    todo = rows[done:]
+    bump(done)
+    ids: list[str] = []
+    exts: list[Extraction] = []
+    start, t0 = done, time.perf_counter()
+    for c, ext in zip(todo, run_parallel(factory, [c.text for c in todo], [c.received_at for c in todo],
+                                         workers, on_progress=bump), strict=True):
+        ids.append(c.id)
+        exts.append(ext)
+        if len(ids) == chunks.rows:
+            chunks.write(start, ids, exts)
+            start += len(ids)
+            ids, exts = [], []
+            _log_rate(start, done, len(rows), time.perf_counter() - t0)
+    if ids:
+        chunks.write(start, ids, exts)
+
+
+def _log_rate(at: int, began: int, total: int, seconds: float) -> None:
+    rate = (at - began) / seconds if seconds > 0 else 0.0
+    eta = (total - at) / rate if rate > 0 else float("nan")
+    log.info("extracted %d/%d complaints, %.0f rows/s, ETA %s", at, total, rate,
+             f"{eta / 60:.1f} min" if eta == eta else "?")
+
+
+def _read_back(rows: list[Complaint], chunks: ExtractionChunks, jsonl: Path,
+               link_seconds: dict[str, float]) -> tuple[LinkInputs, Counter[str]]:
+    """The chunks in order into ``extractions.jsonl`` and, a slice at a time, into the link's
+    feature tables (their time in ``link_seconds["complaint_features"]``); none is kept."""
     from clue_miner.io import JsonlWriter
-    from clue_miner.io.spool import SpoolWriter
     from clue_miner.link.incidents import LinkInputs
 
     inputs = LinkInputs()
@@ -207,11 +250,9 @@ def _extract(rows: list[Complaint], factory: Callable[[], Any], workers: int, bu
         chunk_rows.clear()
         chunk_exts.clear()
 
-    with JsonlWriter(jsonl) as writer, SpoolWriter(spool_path) as spool:
-        for c, ext in zip(rows, run_parallel(factory, [c.text for c in rows], [c.received_at for c in rows],
-                                             workers, on_progress=bump), strict=True):
+    with JsonlWriter(jsonl) as writer:
+        for c, ext in zip(rows, chunks.read((c.id, c.text) for c in rows), strict=True):
             writer.write({"id": c.id, **ext.to_dict()})
-            spool.write(c.id, ext)
             categories[ext.category.label] += 1
             chunk_rows.append(c)
             chunk_exts.append(ext)
