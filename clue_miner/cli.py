@@ -65,6 +65,12 @@ def mine(
                                          "extraction chunks it finished (same archive and options).")] = False,
     chunk_rows: Annotated[int, typer.Option(help="Complaints per extraction chunk on disk (the unit of --resume).",
                                             min=1)] = 4096,
+    engine: Annotated[str, typer.Option(help="duckdb (this machine) or spark (extraction on a Spark cluster).")]
+    = "duckdb",
+    spark_master: Annotated[str | None, typer.Option(help="Spark master URL (default local[*]); with --engine spark.")]
+    = None,
+    partitions: Annotated[int | None, typer.Option(help="Spark partitions of the complaints (default: the "
+                                                   "cluster's parallelism); with --engine spark.", min=1)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or table.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
@@ -112,7 +118,8 @@ def mine(
                               workers=workers, complaint_map=cmap, case_map=kmap, encoding=encoding,
                               thresholds=thresholds, province=province, offence_model=offence_model,
                               ner_model=ner_model, category_model=category_model, progress=progress,
-                              resume=resume, chunk_rows=chunk_rows)
+                              resume=resume, chunk_rows=chunk_rows, engine=engine, spark_master=spark_master,
+                              partitions=partitions)
     except ClueMinerError as err:
         _fail(err)
         return

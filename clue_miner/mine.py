@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 _LINK_CHUNK = 2048
 # Complaints per chunk on disk: the unit of --resume.
 CHUNK_ROWS = 4096
+ENGINES = ("duckdb", "spark")
 
 
 @dataclass
@@ -79,12 +80,17 @@ def mine(
     progress: Callable[[str, int, int], None] | None = None,
     resume: bool = False,
     chunk_rows: int = CHUNK_ROWS,
+    engine: str = "duckdb",
+    spark_master: str | None = None,
+    partitions: int | None = None,
 ) -> MineResult:
     """Run the whole job and write ``out``. ``progress(stage, done, total)`` is called as it goes.
 
     ``resume``: continue a run into the same ``out`` that was killed, from the extraction chunks it
     finished (same archive and options; otherwise it starts afresh). ``chunk_rows``: complaints per
-    chunk."""
+    chunk. ``engine``: ``duckdb`` (extraction on this machine's ``workers`` processes) or ``spark``
+    (extraction on ``spark_master``, default ``local[*]``, in ``partitions`` partitions); linking and
+    the clue rules are the same code either way."""
     from clue_miner.clues.decide import ClueSettings
     from clue_miner.clues.engine import find_clues
     from clue_miner.extract.parallel import default_workers
@@ -92,6 +98,10 @@ def mine(
     from clue_miner.io.chunks import ExtractionChunks, file_fingerprint
     from clue_miner.knowledge.thresholds import Thresholds
 
+    if engine not in ENGINES:
+        from clue_miner.errors import ConfigError
+
+        raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
     as_of = as_of or date.today()
     workers = workers or default_workers()
     out_dir = Path(out)
@@ -109,9 +119,9 @@ def mine(
 
     tick = time.perf_counter()
     future = sum(1 for c in rows if c.received_at is not None and c.received_at.date() > as_of)
-    factory = partial(_build_pipeline, province, str(thresholds) if thresholds else None,
-                      str(offence_model) if offence_model else None, str(ner_model) if ner_model else None,
-                      str(category_model) if category_model else None)
+    options = (province, str(thresholds) if thresholds else None, str(offence_model) if offence_model else None,
+               str(ner_model) if ner_model else None, str(category_model) if category_model else None)
+    factory = partial(_build_pipeline, *options)
     from clue_miner.model_store import read_config, resolve
 
     if offence_model and str(offence_model) != "rules":
@@ -135,7 +145,12 @@ def mine(
              "models": {"clue_miner": __version__, **_model_versions(offence_model, ner_model, category_model)},
              "rows": len(rows)}
     resumed = chunks.open(state, resume)
-    _extract(rows, factory, workers, bump, chunks, resumed)
+    if engine == "spark":
+        from clue_miner.engines.spark import extract_on_spark
+
+        extract_on_spark(rows, resumed, chunks, options, bump, master=spark_master, partitions=partitions)
+    else:
+        _extract(rows, factory, workers, bump, chunks, resumed)
     seconds["extract"] = time.perf_counter() - tick
 
     tick = time.perf_counter()
@@ -191,6 +206,7 @@ def mine(
         "stall_days": stall_days,
         "workers": workers,
         "resumed_rows": resumed,
+        "engine": engine if engine != "spark" else f"spark ({spark_master or 'local[*]'})",
         "versions": {"clue_miner": __version__, **_model_versions(offence_model, ner_model, category_model)},
         "inputs": {"complaints": str(complaints), "cases": str(cases),
                    "thresholds": str(thresholds) if thresholds else "shipped"},

@@ -1,0 +1,150 @@
+"""Extraction on Spark: ``mine --engine spark [--spark-master URL] [--partitions N]``.
+
+The complaints (read and checked on the driver by the same readers as the local engine, so rejected
+rows are the same) become a Spark DataFrame of (row index, text, received_at as ISO text); each
+executor's Python worker builds the extraction pipeline once (models load lazily, once per
+process) and runs it over Arrow batches in ``mapInPandas``; the results, encoded with the spool's
+lossless codec, are range-partitioned by row index and written to Parquet, then read back in row
+order into the run's extraction chunks. From there the run is the local engine's: the same chunks,
+link, clue rules and output files, so the two engines give identical output.
+
+Executors need clue_miner (and its models) installed in the Python that ``spark.pyspark.python``
+names; see the README's "Spark" section. Linking runs on the driver (DuckDB) for now.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from clue_miner.io.chunks import ExtractionChunks
+    from clue_miner.types import Complaint
+
+log = logging.getLogger(__name__)
+
+_PIPELINES: dict[tuple[Any, ...], Any] = {}  # one pipeline per executor Python worker and settings
+
+
+def _pipeline(options: tuple[Any, ...]) -> Any:
+    if options not in _PIPELINES:
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+        from clue_miner.mine import _build_pipeline  # the local engine's workers build the same
+
+        _PIPELINES[options] = _build_pipeline(*options)
+    return _PIPELINES[options]
+
+
+def extract_batches(options: tuple[Any, ...]) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
+    """The ``mapInPandas`` function: (idx, text, received_at) batches in, (idx, record) batches out."""
+
+    def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        from datetime import datetime
+
+        import pandas as pd
+
+        from clue_miner.io.spool import encode
+
+        pipeline = _pipeline(options)
+        for frame in batches:
+            anchors = [datetime.fromisoformat(a) if isinstance(a, str) and a else None for a in frame["received_at"]]
+            extractions = pipeline.pipe(frame["text"].tolist(), anchors)
+            yield pd.DataFrame({"idx": frame["idx"].to_numpy(), "record": [encode(e) for e in extractions]})
+
+    return run
+
+
+def spark_session(master: str | None, partitions: int | None) -> tuple[Any, bool]:
+    """A session on ``master`` (default ``local[*]``) whose Python workers run this interpreter,
+    and whether it was made here (an active session of the caller's is used as it is)."""
+    import warnings
+
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active, False
+    builder = (SparkSession.builder.appName("clue_miner mine")
+               .master(master or "local[*]")
+               .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+               .config("spark.sql.execution.arrow.maxRecordsPerBatch", "256")
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.executorEnv.OMP_NUM_THREADS", "1"))
+    if (master or "local").startswith("local"):  # the workers are this machine's: this interpreter
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+        builder = builder.config("spark.pyspark.python", os.environ["PYSPARK_PYTHON"])
+    if partitions:
+        builder = builder.config("spark.sql.shuffle.partitions", str(partitions))
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session, True
+
+
+def extract_on_spark(rows: list[Complaint], done: int, chunks: ExtractionChunks, options: tuple[Any, ...],
+                     bump: Callable[[int], None], *, master: str | None = None,
+                     partitions: int | None = None) -> None:
+    """Extract ``rows[done:]`` on Spark and write them, in row order, to ``chunks``."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from clue_miner.io.spool import decode
+
+    todo = rows[done:]
+    bump(done)
+    if not todo:
+        return
+    t0 = time.perf_counter()
+    spark, made_here = spark_session(master, partitions)
+    n_parts = partitions or max(2, spark.sparkContext.defaultParallelism)
+    frame = pd.DataFrame({"idx": range(done, len(rows)), "text": [c.text for c in todo],
+                          "received_at": [c.received_at.isoformat() if c.received_at else None for c in todo]})
+    df = spark.createDataFrame(frame, schema="idx long, text string, received_at string").repartition(n_parts)
+    out = df.mapInPandas(extract_batches(options), schema="idx long, record string")
+    tmp = Path(tempfile.mkdtemp(prefix="spark_extract_", dir=chunks.work))
+    try:
+        (out.repartitionByRange(n_parts, "idx").sortWithinPartitions("idx")
+         .write.mode("overwrite").parquet(str(tmp / "out")))
+        log.info("spark extracted %d complaints in %.0f s on %s", len(todo), time.perf_counter() - t0,
+                 master or "local[*]")
+        ids: list[str] = []
+        exts: list[Any] = []
+        start = expected = done
+        for part in sorted((tmp / "out").glob("part-*.parquet")):  # range partitions, in order
+            for batch in pq.ParquetFile(str(part)).iter_batches(batch_size=2048):
+                for idx, record in zip(batch.column("idx").to_pylist(), batch.column("record").to_pylist(),
+                                       strict=True):
+                    if idx != expected:
+                        raise RuntimeError(f"spark output out of order at row {idx} (expected {expected})")
+                    expected += 1
+                    ids.append(rows[idx].id)
+                    exts.append(decode(record, rows[idx].text))
+                    if len(ids) == chunks.rows:
+                        chunks.write(start, ids, exts)
+                        start += len(ids)
+                        bump(start)
+                        ids, exts = [], []
+        if ids:
+            chunks.write(start, ids, exts)
+            bump(start + len(ids))
+        if expected != len(rows):
+            raise RuntimeError(f"spark returned {expected - done} of {len(todo)} extractions")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if made_here:
+            spark.stop()
