@@ -3,6 +3,7 @@
     python benchmarks/mine_scale.py --data ../shared/data --sizes 10000 100000 [1000000] --workers 2
     python benchmarks/mine_scale.py --data ../shared/data --sizes 10000 100000 1000000 --ner-model none
     python benchmarks/mine_scale.py --source generated --sizes 10000 100000 1000000 --ner-model none
+    python benchmarks/mine_scale.py --data ../shared/data --sizes 10000 100000 --engine spark --spark-master 'local[2]'
 
 For each N: builds N complaints x N cases (``scale_archive.py``: the e2e_dev archives tiled, people,
 identifiers and dates changed per copy), runs ``clue-miner mine`` as a child process, and prints
@@ -28,7 +29,7 @@ sys.path.insert(0, str(REPO))
 
 
 def run(data: Path, n: int, work: Path, workers: int | None, ner_model: str | None = None,
-        source: str = "e2e") -> dict:
+        source: str = "e2e", engine: str = "duckdb", spark_master: str | None = None) -> dict:
     from bench import bench_mine, generate
     from scale_archive import build
 
@@ -46,9 +47,12 @@ def run(data: Path, n: int, work: Path, workers: int | None, ner_model: str | No
         print(f"N = {n}: {manifest['complaints']} complaints x {manifest['cases']} cases "
               f"({manifest['copies']} copies of e2e_dev)", flush=True)
     tag = "gen" if source == "generated" else "e2e"
-    out = work / (f"{tag}_out_{n}" + (f"_ner-{Path(ner_model).name}" if ner_model else ""))
-    result = bench_mine(archive, out, manifest["as_of"], workers, ext=ext,
-                        extra=["--ner-model", ner_model] if ner_model else None)
+    out = work / (f"{tag}_out_{n}" + (f"_ner-{Path(ner_model).name}" if ner_model else "")
+                  + (f"_{engine}" if engine != "duckdb" else ""))
+    extra = ["--ner-model", ner_model] if ner_model else []
+    if engine != "duckdb":
+        extra += ["--engine", engine] + (["--spark-master", spark_master] if spark_master else [])
+    result = bench_mine(archive, out, manifest["as_of"], workers, ext=ext, extra=extra)
     s = result["summary"]
     stages = s["seconds"]
     total = sum(stages.values())
@@ -61,7 +65,7 @@ def run(data: Path, n: int, work: Path, workers: int | None, ner_model: str | No
 
     scores = score_mine(archive / "gold.jsonl", out).to_dict()
     print(f"  link accuracy {scores['link_accuracy']:.3f}", flush=True)
-    return {"n": n, "ner_model": ner_model or "default", "wall_s": result["wall"], "peak_mb": result["peak_mb"], "tree_peak_mb": result["tree_peak_mb"],
+    return {"n": n, "engine": engine, "ner_model": ner_model or "default", "wall_s": result["wall"], "peak_mb": result["peak_mb"], "tree_peak_mb": result["tree_peak_mb"],
             "seconds": stages, "link_seconds": link, "link_accuracy": scores["link_accuracy"]}
 
 
@@ -78,10 +82,13 @@ def main(argv: list[str] | None = None) -> None:
                     help="e2e: e2e_dev tiled (each story copied N/120 times: the text index's cost grows with "
                          "the square of the copies); generated: corpora/generate.py")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    ap.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
+    ap.add_argument("--spark-master", default=None, help="with --engine spark (default local[*])")
     args = ap.parse_args(argv)
     if args.source == "e2e" and not (args.data / "e2e_dev").is_dir():
         raise SystemExit(f"needs {args.data}/e2e_dev (the independently written archives)")
-    results = [run(args.data, n, args.work, args.workers, args.ner_model, args.source) for n in args.sizes]
+    results = [run(args.data, n, args.work, args.workers, args.ner_model, args.source, args.engine, args.spark_master)
+               for n in args.sizes]
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
 

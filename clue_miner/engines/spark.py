@@ -4,8 +4,8 @@ The complaints (read and checked on the driver by the same readers as the local 
 rows are the same) become a Spark DataFrame of (row index, text, received_at as ISO text); each
 executor's Python worker builds the extraction pipeline once (models load lazily, once per
 process) and runs it over Arrow batches in ``mapInPandas``; the results, encoded with the spool's
-lossless codec, are range-partitioned by row index and written to Parquet, then read back in row
-order into the run's extraction chunks. From there the run is the local engine's: the same chunks,
+lossless codec, are written to Parquet from partitions that each hold a contiguous range of rows
+in order, then read back in row order into the run's extraction chunks. From there the run is the local engine's: the same chunks,
 link, clue rules and output files, so the two engines give identical output.
 
 Executors need clue_miner (and its models) installed in the Python that ``spark.pyspark.python``
@@ -114,12 +114,15 @@ def extract_on_spark(rows: list[Complaint], done: int, chunks: ExtractionChunks,
     n_parts = partitions or max(2, spark.sparkContext.defaultParallelism)
     frame = pd.DataFrame({"idx": range(done, len(rows)), "text": [c.text for c in todo],
                           "received_at": [c.received_at.isoformat() if c.received_at else None for c in todo]})
-    df = spark.createDataFrame(frame, schema="idx long, text string, received_at string").repartition(n_parts)
+    # contiguous row ranges, sorted, before the extraction: mapInPandas keeps each partition's order,
+    # so partition i's file holds range i in row order (range-partitioning the output instead would
+    # run the extraction twice: once to sample the bounds)
+    df = (spark.createDataFrame(frame, schema="idx long, text string, received_at string")
+          .repartitionByRange(n_parts, "idx").sortWithinPartitions("idx"))
     out = df.mapInPandas(extract_batches(options), schema="idx long, record string")
     tmp = Path(tempfile.mkdtemp(prefix="spark_extract_", dir=chunks.work))
     try:
-        (out.repartitionByRange(n_parts, "idx").sortWithinPartitions("idx")
-         .write.mode("overwrite").parquet(str(tmp / "out")))
+        out.write.mode("overwrite").parquet(str(tmp / "out"))
         log.info("spark extracted %d complaints in %.0f s on %s", len(todo), time.perf_counter() - t0,
                  master or "local[*]")
         ids: list[str] = []
