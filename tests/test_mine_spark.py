@@ -32,6 +32,13 @@ def test_spark_engine_gives_the_default_engines_output(tmp_path: Path) -> None:
     for name in ("clues.jsonl", "matches.jsonl", "extractions.jsonl", "rejected.jsonl"):
         assert (tmp_path / "spark" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
     assert not (tmp_path / "spark" / ".work").exists()
+    from pyspark import SparkContext
+
+    assert SparkContext._gateway is None  # the run's JVM is gone; a second run starts its own
+    again = mine(archive / "complaints.csv", archive / "cases.csv", tmp_path / "again", as_of=as_of,
+                 engine="spark", spark_master="local[1]", chunk_rows=500)
+    assert (tmp_path / "again" / "clues.jsonl").read_bytes() == (tmp_path / "local" / "clues.jsonl").read_bytes()
+    assert again.summary["engine"] == "spark (local[1])"
 
 
 def test_unknown_engine_is_refused(tmp_path: Path) -> None:

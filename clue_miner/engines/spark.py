@@ -66,6 +66,28 @@ def extract_batches(options: tuple[Any, ...]) -> Callable[[Iterator[pd.DataFrame
     return run
 
 
+def _shutdown_jvm() -> None:
+    """End the local JVM that pyspark started for this run (spark.stop() leaves it running, holding
+    most of a gigabyte through the link stage); a later session starts a new one."""
+    from pyspark import SparkContext
+
+    gateway = SparkContext._gateway
+    if gateway is None:
+        return
+    proc = getattr(gateway, "proc", None)
+    try:
+        gateway.shutdown()
+    finally:
+        SparkContext._gateway = None
+        SparkContext._jvm = None
+        if proc is not None:
+            proc.stdin.close() if proc.stdin else None
+            try:
+                proc.wait(timeout=30)
+            except Exception:  # noqa: BLE001 - a JVM that does not end is killed
+                proc.kill()
+
+
 def spark_session(master: str | None, partitions: int | None) -> tuple[Any, bool]:
     """A session on ``master`` (default ``local[*]``) whose Python workers run this interpreter,
     and whether it was made here (an active session of the caller's is used as it is)."""
@@ -151,3 +173,4 @@ def extract_on_spark(rows: list[Complaint], done: int, chunks: ExtractionChunks,
         shutil.rmtree(tmp, ignore_errors=True)
         if made_here:
             spark.stop()
+            _shutdown_jvm()
