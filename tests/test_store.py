@@ -187,3 +187,19 @@ def test_mask() -> None:
             {"label": "PERSON", "start": 0, "end": 2}]
     assert mask(spaced, ents) == "卡号622* **** **** **** 123，电话（07**）**** 6666"
     assert ID_NUMBER not in mask(f"身份证{ID_NUMBER}") and mask("金额2120元，2024年5月12日") == "金额2120元，2024年5月12日"
+
+
+def test_a_complaint_linked_per_incident_keeps_both_matches(tmp_path: Path) -> None:
+    """matches.jsonl may hold the same (complaint, case) pair once per incident."""
+    out = make_run(tmp_path / "data", extra_matches=(("C1", "K1"),))
+    lines = (out / "matches.jsonl").read_text(encoding="utf-8").splitlines()
+    twice = [json.loads(x) for x in lines if '"C1"' in x]
+    twice[0]["incident"], twice[1]["incident"] = 0, 1
+    (out / "matches.jsonl").write_text("\n".join(json.dumps(m, ensure_ascii=False) for m in
+                                                 [*twice, *(json.loads(x) for x in lines if '"C1"' not in x)]) + "\n",
+                                       encoding="utf-8")
+    s = Store(tmp_path / "s.sqlite")
+    with s.session() as db:
+        result = import_run(db, out)
+        assert result.counts["matches"] == 3 and result.counts["outcomes"] == 0
+        assert len(clue_detail(db, REFUSED)["matches"]) == 2

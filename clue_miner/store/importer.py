@@ -16,13 +16,13 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from clue_miner.errors import InputError
@@ -55,19 +55,19 @@ class ImportResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _jsonl(path: Path) -> list[dict[str, Any]]:
+def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    """The JSON objects of a JSONL file, one line at a time."""
     if not path.is_file():
         raise InputError(f"{path.name} not found in {path.parent} (is this a `mine` output folder?)",
                          code="missing_file")
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError as err:
-            raise InputError(f"{path.name} line {n}: not JSON ({err.msg})", code="malformed_json") from err
-    return rows
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError as err:
+                raise InputError(f"{path.name} line {n}: not JSON ({err.msg})", code="malformed_json") from err
 
 
 def fingerprint(out_dir: Path) -> str:
@@ -143,10 +143,8 @@ def import_run(db: Session, out_dir: str | Path, *, complaints: Path | None = No
     known = db.scalar(select(Run).where(Run.fingerprint == fp))
     if known is not None:
         return ImportResult(known.id, already_imported=True)
-    clues = _jsonl(out / "clues.jsonl")
-    matches = _jsonl(out / "matches.jsonl")
-    extractions = {str(r.get("id")): r for r in _jsonl(out / "extractions.jsonl")} \
-        if (out / "extractions.jsonl").is_file() else {}
+    clues = list(_jsonl(out / "clues.jsonl"))
+    matches = list(_jsonl(out / "matches.jsonl"))
     inputs = summary.get("inputs") or {}
     mapping = dict(mapping or {})
     c_path = _locate(complaints, inputs.get("complaints"), out, "complaints")
@@ -159,8 +157,8 @@ def import_run(db: Session, out_dir: str | Path, *, complaints: Path | None = No
     db.flush()
 
     stored_links: dict[str, list[str]] = defaultdict(list)  # complaint id -> clue ids already stored
-    for cc in db.scalars(select(ClueComplaint)):
-        stored_links[cc.complaint_id].append(cc.clue_id)
+    for clue_id, complaint_id in db.execute(select(ClueComplaint.clue_id, ClueComplaint.complaint_id)):
+        stored_links[complaint_id].append(clue_id)
     new_links = {str(cid): c["clue_id"] for c in clues for cid in c.get("complaint_ids", [])}
     wanted = set(new_links) | set(stored_links)
     by_complaint: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -172,74 +170,63 @@ def import_run(db: Session, out_dir: str | Path, *, complaints: Path | None = No
 
     texts = {c.id: c for c in read_complaints(c_path, mapping=mapping).rows if c.id in wanted}
     records = {k.case_id: k for k in read_cases(k_path, mapping=mapping).records() if k.case_id in case_ids}
-    counts = {"clues_new": 0, "clues_updated": 0, "complaints": 0, "cases": 0, "matches": 0, "outcomes": 0,
-              "complaints_missing": 0}
+    counts = {"clues_new": 0, "clues_updated": 0, "complaints": len(texts), "cases": len(records), "matches": 0,
+              "outcomes": 0, "complaints_missing": len(set(new_links) - set(texts))}
 
-    for cid, comp in texts.items():
-        row = db.get(ComplaintRow, cid)
-        values = dict(text=comp.text, received_at=_iso(comp.received_at), channel=comp.channel, title=comp.title,
-                      region=comp.region, extraction=extractions.get(cid, {}), run_id=run.id)
-        if row is None:
-            db.add(ComplaintRow(id=cid, **values))
-        else:
-            for k, v in values.items():
-                setattr(row, k, v)
-        counts["complaints"] += 1
-    counts["complaints_missing"] = len(set(new_links) - set(texts))
+    _store_complaints(db, texts, out / "extractions.jsonl", run.id)
 
-    previous_status: dict[str, str] = {}
+    previous_status = dict(db.execute(select(CaseRow.case_id, CaseRow.status)).all())
+    case_rows, statuses = [], []
     for kid, case in records.items():
         record = _case_record(case)
-        row = db.get(CaseRow, kid)
-        if row is not None:
-            previous_status[kid] = row.status
-        values = dict(case_kind=case.case_kind, status=case.status, offence=case.offence,
-                      status_at=_iso(case.status_at), unit=_unit(record), record=record, run_id=run.id)
-        if row is None:
-            db.add(CaseRow(case_id=kid, **values))
-        else:
-            for k, v in values.items():
-                setattr(row, k, v)
-        if row is None or previous_status.get(kid) != case.status:
-            db.add(CaseStatus(case_id=kid, status=case.status, status_at=_iso(case.status_at), run_id=run.id))
-        counts["cases"] += 1
+        case_rows.append(dict(case_id=kid, case_kind=case.case_kind, status=case.status, offence=case.offence,
+                              status_at=_iso(case.status_at), unit=_unit(record), record=record, run_id=run.id))
+        if previous_status.get(kid) != case.status:
+            statuses.append(dict(case_id=kid, status=case.status, status_at=_iso(case.status_at), run_id=run.id))
+    _upsert(db, CaseRow, case_rows, set(previous_status), "case_id")
+    _insert(db, CaseStatus, statuses)
 
-    if by_complaint:
-        db.execute(delete(MatchRow).where(MatchRow.complaint_id.in_(list(by_complaint))))
+    for part in _parts(list(by_complaint)):
+        db.execute(delete(MatchRow).where(MatchRow.complaint_id.in_(part)))
+    best: dict[tuple[str, str, int], dict[str, Any]] = {}
     for ms in by_complaint.values():
         for m in ms:
-            db.add(MatchRow(complaint_id=str(m["complaint_id"]), case_id=str(m["case_id"]),
-                            score=float(m.get("score", 0.0)), comparisons=m.get("comparisons") or {},
-                            weights=m.get("weights") or {}, run_id=run.id))
-            counts["matches"] += 1
-    db.flush()
+            key = (str(m["complaint_id"]), str(m["case_id"]), int(m["incident"]) if m.get("incident") is not None else -1)
+            if key not in best or float(m.get("score", 0.0)) > best[key]["score"]:
+                best[key] = dict(complaint_id=key[0], case_id=key[1], incident=key[2], score=float(m.get("score", 0.0)),
+                                 comparisons=m.get("comparisons") or {}, weights=m.get("weights") or {}, run_id=run.id)
+    _insert(db, MatchRow, list(best.values()))
+    counts["matches"] = len(best)
 
+    known_clues = set(db.scalars(select(ClueRow.clue_id)))
+    clue_rows, seen = [], set()
     for c in clues:
         key = str(c["clue_id"])
+        if key in seen:
+            continue
+        seen.add(key)
         comp_ids = [str(x) for x in c.get("complaint_ids", [])]
         kase_ids = [str(x) for x in c.get("case_ids", [])]
         region = next((texts[x].region for x in comp_ids if x in texts and texts[x].region), None)
         unit = next((_unit(_case_record(records[k])) for k in kase_ids if k in records), None) or region
         extra = {k: v for k, v in c.items() if k not in ("clue_id", "clue_type", "score", "offence", "complaint_ids",
                                                         "case_ids", "reasons", "evidence")}
-        values = dict(clue_type=c.get("clue_type", ""), score=float(c.get("score", 0.0)), offence=c.get("offence"),
-                      complaint_ids=comp_ids, case_ids=kase_ids, reasons=list(c.get("reasons", [])),
-                      evidence=list(c.get("evidence", [])), extra=extra, region=region, unit=unit,
-                      last_run_id=run.id, updated_at=stamp)
-        row = db.get(ClueRow, key)
-        if row is None:
-            db.add(ClueRow(clue_id=key, status="new", first_run_id=run.id, created_at=stamp, **values))
-            counts["clues_new"] += 1
-        else:
-            for k, v in values.items():
-                setattr(row, k, v)
-            counts["clues_updated"] += 1
-        db.flush()
-        db.execute(delete(ClueComplaint).where(ClueComplaint.clue_id == key))
-        db.execute(delete(ClueCase).where(ClueCase.clue_id == key))
-        db.add_all([ClueComplaint(clue_id=key, complaint_id=x) for x in dict.fromkeys(comp_ids)])
-        db.add_all([ClueCase(clue_id=key, case_id=x) for x in dict.fromkeys(kase_ids)])
-    db.flush()
+        row = dict(clue_id=key, clue_type=c.get("clue_type", ""), score=float(c.get("score", 0.0)),
+                   offence=c.get("offence"), complaint_ids=comp_ids, case_ids=kase_ids,
+                   reasons=list(c.get("reasons", [])), evidence=list(c.get("evidence", [])), extra=extra,
+                   region=region, unit=unit, last_run_id=run.id, updated_at=stamp)
+        if key not in known_clues:
+            row.update(status="new", first_run_id=run.id, created_at=stamp, filed_after_supervision=False)
+        clue_rows.append(row)
+    counts["clues_new"] = sum(1 for r in clue_rows if r["clue_id"] not in known_clues)
+    counts["clues_updated"] = len(clue_rows) - counts["clues_new"]
+    _upsert(db, ClueRow, clue_rows, known_clues, "clue_id")
+    for part in _parts([r["clue_id"] for r in clue_rows]):
+        db.execute(delete(ClueComplaint).where(ClueComplaint.clue_id.in_(part)))
+        db.execute(delete(ClueCase).where(ClueCase.clue_id.in_(part)))
+    _insert(db, ClueComplaint, [dict(clue_id=r["clue_id"], complaint_id=x) for r in clue_rows
+                                for x in dict.fromkeys(r["complaint_ids"])])
+    _insert(db, ClueCase, [dict(clue_id=r["clue_id"], case_id=x) for r in clue_rows for x in dict.fromkeys(r["case_ids"])])
 
     counts["outcomes"] = _record_outcomes(db, run, by_complaint, records, previous_status)
     db.add(Audit(at=stamp, user_name=user, action="import", target=str(out.resolve())[:160],
@@ -248,36 +235,92 @@ def import_run(db: Session, out_dir: str | Path, *, complaints: Path | None = No
     return ImportResult(run.id, counts=counts)
 
 
+BATCH = 5_000  # rows per bulk statement; ids per IN list
+
+
+def _store_complaints(db: Session, texts: Mapping[str, Any], extractions: Path, run_id: int) -> None:
+    """The complaints with their extractions, streamed from ``extractions.jsonl`` a batch at a time
+    (an archive's extractions are never all in memory)."""
+    known = set(db.scalars(select(ComplaintRow.id)))
+    done: set[str] = set()
+    batch: list[dict[str, Any]] = []
+
+    def row(cid: str, extraction: dict[str, Any]) -> dict[str, Any]:
+        comp = texts[cid]
+        return dict(id=cid, text=comp.text, received_at=_iso(comp.received_at), channel=comp.channel,
+                    title=comp.title, region=comp.region, extraction=extraction, run_id=run_id)
+
+    lines = _jsonl(extractions) if extractions.is_file() else iter(())
+    for ext in lines:
+        cid = str(ext.pop("id", ""))
+        if cid in texts and cid not in done:
+            done.add(cid)
+            batch.append(row(cid, ext))
+            if len(batch) >= BATCH:
+                _upsert(db, ComplaintRow, batch, known, "id")
+                batch = []
+    batch += [row(cid, {}) for cid in texts if cid not in done]
+    _upsert(db, ComplaintRow, batch, known, "id")
+
+
+def _parts(items: list[Any]) -> Iterator[list[Any]]:
+    for i in range(0, len(items), BATCH):
+        yield items[i:i + BATCH]
+
+
+def _insert(db: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Bulk INSERT (executemany with bound parameters)."""
+    for part in _parts(rows):
+        db.execute(insert(model), part)
+
+
+def _upsert(db: Session, model: Any, rows: list[dict[str, Any]], known: set[str], key: str) -> None:
+    """Bulk INSERT of the new rows and bulk UPDATE (by primary key) of the known ones."""
+    _insert(db, model, [r for r in rows if r[key] not in known])
+    for part in _parts([r for r in rows if r[key] in known]):
+        db.execute(update(model), part)
+
+
 def _record_outcomes(db: Session, run: Run, by_complaint: Mapping[str, Iterable[Mapping[str, Any]]],
                      records: Mapping[str, Any], previous_status: Mapping[str, str]) -> int:
     """Outcomes for every stored clue whose case (linked now or before) shows a new status."""
-    added = 0
-    for clue in db.scalars(select(ClueRow)):
-        linked = list(dict.fromkeys([*clue.case_ids, *(str(m["case_id"]) for cid in clue.complaint_ids
-                                                        for m in by_complaint.get(cid, ()))]))
+    last_seen: dict[tuple[str, str], str] = {}
+    for clue_id, case_id, status in db.execute(select(Outcome.clue_id, Outcome.case_id, Outcome.status)
+                                               .order_by(Outcome.id)):
+        last_seen[(clue_id, case_id)] = status
+    notices: dict[str, list[str]] = defaultdict(list)
+    for clue_id, day in db.execute(select(Step.clue_id, Step.on_date).where(Step.action.in_(NOTICE_ACTIONS))):
+        notices[clue_id].append(day.isoformat())
+    added: list[dict[str, Any]] = []
+    changed: dict[str, dict[str, Any]] = {}
+    rows = db.execute(select(ClueRow.clue_id, ClueRow.clue_type, ClueRow.complaint_ids, ClueRow.case_ids,
+                             ClueRow.first_run_id, ClueRow.filed_after_supervision))
+    for clue_id, clue_type, complaint_ids, clue_cases, first_run, filed_before in rows:
+        if first_run == run.id:
+            continue  # raised by this run: what its cases show now is why it was raised, not an outcome
+        linked = list(dict.fromkeys([*clue_cases, *(str(m["case_id"]) for cid in complaint_ids
+                                                     for m in by_complaint.get(cid, ()))]))
         for kid in linked:
             case = records.get(kid)
             if case is None:
                 continue
-            seen = db.scalar(select(Outcome).where(Outcome.clue_id == clue.clue_id, Outcome.case_id == kid)
-                             .order_by(Outcome.id.desc()).limit(1))
-            last = seen.status if seen is not None else previous_status.get(kid)
-            if clue.first_run_id == run.id and kid in clue.case_ids:
-                continue  # the status the clue was raised on is not an outcome
-            if last == case.status and kid in clue.case_ids:
+            seen = last_seen.get((clue_id, kid))
+            last = seen if seen is not None else previous_status.get(kid)
+            if (last == case.status and kid in clue_cases) or seen == case.status:
                 continue
-            if seen is not None and seen.status == case.status:
-                continue
-            kind = _outcome_kind(clue.clue_type, case.case_kind, case.status)
+            kind = _outcome_kind(clue_type, case.case_kind, case.status)
             if kind is None or (kind == "status_changed" and last in (None, case.status)):
                 continue
             at = _iso(case.filed_at if kind == "filed" and case.filed_at else case.status_at)
-            notices = db.scalars(select(Step).where(Step.clue_id == clue.clue_id,
-                                                    Step.action.in_(NOTICE_ACTIONS))).all()
-            after = bool(notices) and (at is None or any(s.on_date.isoformat() <= at[:10] for s in notices))
-            db.add(Outcome(clue_id=clue.clue_id, run_id=run.id, kind=kind, case_id=kid, status=case.status, at=at,
-                           after_supervision=after))
-            clue.outcome, clue.outcome_at = kind, at
-            clue.filed_after_supervision = clue.filed_after_supervision or (after and kind == "filed")
-            added += 1
-    return added
+            sent = notices.get(clue_id, [])
+            after = bool(sent) and (at is None or any(day <= at[:10] for day in sent))
+            added.append(dict(clue_id=clue_id, run_id=run.id, kind=kind, case_id=kid, status=case.status, at=at,
+                              after_supervision=after))
+            last_seen[(clue_id, kid)] = case.status
+            entry = changed.setdefault(clue_id, {"clue_id": clue_id, "filed_after_supervision": filed_before})
+            entry.update(outcome=kind, outcome_at=at)
+            entry["filed_after_supervision"] = entry["filed_after_supervision"] or (after and kind == "filed")
+    _insert(db, Outcome, added)
+    for part in _parts(list(changed.values())):
+        db.execute(update(ClueRow), part)
+    return len(added)

@@ -115,9 +115,12 @@ class ClueCase(Base):
 
 
 class MatchRow(Base):
+    """A linked (complaint, case) pair; a complaint linked per incident has one row per incident."""
+
     __tablename__ = "matches"
     complaint_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     case_id: Mapped[str] = mapped_column(String(128), primary_key=True, index=True)
+    incident: Mapped[int] = mapped_column(Integer, primary_key=True, default=-1)  # -1: the whole complaint
     score: Mapped[float] = mapped_column(Float)
     comparisons: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     weights: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # bits per comparison level

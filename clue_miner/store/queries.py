@@ -147,6 +147,7 @@ def clue_detail(db: Session, clue_id: str) -> dict[str, Any] | None:
         "cases": [{**k.record, "unit": k.unit, "linked_by_clue": k.case_id in clue.case_ids,
                    "history": history.get(k.case_id, [])} for k in cases if k is not None],
         "matches": [{"complaint_id": m.complaint_id, "case_id": m.case_id, "score": m.score,
+                     "incident": None if m.incident < 0 else m.incident,
                      "comparisons": m.comparisons, "weights": m.weights} for m in matches],
         "verdicts": [{"verdict": v.verdict, "corrected_offence": v.corrected_offence, "note": v.note,
                       "user": users.get(v.user_id), "at": v.created_at.isoformat()} for v in verdicts],

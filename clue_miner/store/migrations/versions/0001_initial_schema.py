@@ -131,12 +131,13 @@ def upgrade() -> None:
     op.create_table('matches',
     sa.Column('complaint_id', sa.String(length=128), nullable=False),
     sa.Column('case_id', sa.String(length=128), nullable=False),
+    sa.Column('incident', sa.Integer(), nullable=False),
     sa.Column('score', sa.Float(), nullable=False),
     sa.Column('comparisons', sa.JSON(), nullable=False),
     sa.Column('weights', sa.JSON(), nullable=False),
     sa.Column('run_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['run_id'], ['runs.id'], ),
-    sa.PrimaryKeyConstraint('complaint_id', 'case_id')
+    sa.PrimaryKeyConstraint('complaint_id', 'case_id', 'incident')
     )
     with op.batch_alter_table('matches', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_matches_case_id'), ['case_id'], unique=False)
