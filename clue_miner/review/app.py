@@ -64,6 +64,7 @@ class _Ctx:
 
 def create_app(store: Store, *, secure_cookies: bool = False) -> Starlette:
     """The ASGI app over ``store``; ``secure_cookies`` when served behind HTTPS."""
+    import spacy.displacy  # noqa: F401 - loaded now, so that the first clue page does not wait for it
 
     def page(template: str, ctx: _Ctx | None, code: int = 200, **kw: Any) -> HTMLResponse:
         extra = {"user": ctx.user, "csrf": ctx.web.csrf} if ctx is not None else {}
