@@ -195,3 +195,14 @@ def test_pipeline_pollution_per_se_flags() -> None:
     ext = clue_miner.extract("电镀厂通过暗管把含铬废水排进河里，检测超标四十多倍")
     assert {"暗管排放", "超标三倍"} <= set(ext.facts.flags)
     assert any(o.name == "污染环境" and o.criminal is True for o in ext.offences)
+
+
+def test_amounts_and_dates_do_not_take_the_pronoun_before_them() -> None:
+    """The NER may reach back over the verb's object (骗走[我]5万元); the span stays the amount's."""
+    import clue_miner
+
+    for text, label, want in (("李强以投资为名骗走我5万元，派出所不予立案。", "MONEY", "5万元"),
+                              ("被偷走我3000元现金", "MONEY", "3000元现金"),
+                              ("他2024年3月借我2万元", "MONEY", "2万元")):
+        got = [e.text for e in clue_miner.extract(text).entities if e.label == label]
+        assert got == [want], (text, got)

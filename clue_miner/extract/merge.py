@@ -152,6 +152,9 @@ def _model_names_win(candidates: list[Entity], prose: bool = False) -> list[Enti
 
 
 _SPANNED = frozenset({"TIME", "MONEY"})
+# a model's span may reach back over the object of the verb before an amount (骗走我5万元): a
+# pronoun before the rules' own start is never part of the amount or the date
+_PRONOUNS = frozenset("我你您他她它咱俺")
 
 
 def _model_spans_for_rule_values(candidates: list[Entity]) -> list[Entity]:
@@ -180,7 +183,10 @@ def _model_spans_for_rule_values(candidates: list[Entity]) -> list[Entity]:
         gone.add(id(m))
         if len(hits) == 1 and id(hits[0]) not in moved:
             r = hits[0]
-            moved[id(r)] = replace(r, start=m.start, end=m.end, text=m.text)
+            start = m.start
+            while start < r.start and m.text[start - m.start] in _PRONOUNS:  # 骗走[我]5万元: not the amount's
+                start += 1
+            moved[id(r)] = replace(r, start=start, end=m.end, text=m.text[start - m.start:])
         elif len(hits) > 1 and all(m.start <= r.start and r.end <= m.end and id(r) not in moved for r in hits):
             first, last = hits[0], hits[-1]
             attrs = {**first.attrs, "end": last.value} if last.value not in (None, first.value) else first.attrs
