@@ -309,7 +309,7 @@ def as_date(value: str | date | datetime | None) -> date | None:
         return value  # type: ignore[return-value]
     if isinstance(value, datetime):
         return value.date()
-    from clue_miner.text.dates import parse_datetime
+    from clue_miner.text.datecells import parse_datetime
 
     parsed = parse_datetime(value)
     if parsed is None:

@@ -4,7 +4,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from clue_miner.text.dates import find_times, parse_datetime
+from clue_miner.text.datecells import parse_datetime
+from clue_miner.text.dates import find_times
 from clue_miner.text.holidays import holiday_date
 
 ANCHOR = datetime(2024, 3, 15, 10, 0)  # a Friday

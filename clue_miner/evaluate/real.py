@@ -80,7 +80,7 @@ def mine_messages(rows: Sequence[dict[str, Any]], pipeline: Any = None,
     from clue_miner.clues.decide import ClueSettings
     from clue_miner.clues.engine import find_clues
     from clue_miner.knowledge.thresholds import default_thresholds
-    from clue_miner.text.dates import parse_datetime
+    from clue_miner.text.datecells import parse_datetime
 
     complaints = [Complaint(id=r["id"], text=r["text"], received_at=parse_datetime(r.get("time") or ""),
                             title=r.get("title")) for r in rows]

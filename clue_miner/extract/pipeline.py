@@ -50,7 +50,7 @@ def _as_datetime(value: datetime | date | str | None) -> datetime | None:
         return value
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
-    from clue_miner.text.dates import parse_datetime
+    from clue_miner.text.datecells import parse_datetime
 
     return parse_datetime(value)
 

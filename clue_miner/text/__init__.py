@@ -20,7 +20,7 @@ _EXPORTS = {
     "parse_money": "money",
     "TimeMatch": "dates",
     "find_times": "dates",
-    "parse_datetime": "dates",
+    "parse_datetime": "datecells",
     "Segmenter": "segment",
     "get_segmenter": "segment",
     "plain_cut": "segment",

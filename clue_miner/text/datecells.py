@@ -13,6 +13,8 @@ import math
 import re
 from datetime import UTC, date, datetime, timedelta
 
+from clue_miner.text.dates import find_times
+
 __all__ = ["parse_cell"]
 
 _EXCEL_EPOCH = datetime(1899, 12, 30)
@@ -69,8 +71,6 @@ def _from_string(s: str) -> datetime | None:
         except ValueError:
             return None
     # Chinese numerals (二〇二四年五月十二日): reuse the running-text finder.
-    from clue_miner.text.dates import find_times
-
     for t in find_times(s, None):
         if t.value and (t.end - t.start) * 2 >= len(s):
             try:
@@ -107,3 +107,8 @@ def parse_cell(value: object) -> datetime | None:
     except Exception:  # a cell must never stop a run
         return None
     return None
+
+
+def parse_datetime(value: object) -> datetime | None:
+    """A datetime from one table cell: :func:`parse_cell` (the name callers of the text layer use)."""
+    return parse_cell(value)

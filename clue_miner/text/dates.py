@@ -60,7 +60,7 @@ from clue_miner.text.date_resolve import (
 
 log = logging.getLogger(__name__)
 
-__all__ = ["TimeMatch", "find_times", "parse_datetime"]
+__all__ = ["TimeMatch", "find_times"]
 
 
 class TimeMatch(NamedTuple):
@@ -237,10 +237,3 @@ def find_times(text: str, anchor: datetime | date | None = None) -> list[TimeMat
             out.append(TimeMatch(*f))
             last_end = f.end
     return out
-
-
-def parse_datetime(value: object) -> datetime | None:
-    """A datetime from one table cell (see :mod:`clue_miner.text.datecells`)."""
-    from clue_miner.text.datecells import parse_cell
-
-    return parse_cell(value)
