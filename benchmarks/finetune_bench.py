@@ -97,7 +97,7 @@ def offence_scores(extractions: Path, gold: dict[str, dict[str, Any]]) -> dict[s
 def dev_scores(model: str | None, labelled: Path) -> dict[str, Any]:
     """The dev rows of the labelled file, scored with ``model`` (None: the shipped one) as in the pipeline."""
     from clue_miner.api import _offence_detector
-    from clue_miner.extract.offence_model import load_offence_model
+    from clue_miner.extract.offence.model import load_offence_model
     from clue_miner.text.normalize import normalize
     from clue_miner.train.labels import read_labelled_file
     from clue_miner.train.metrics import score_rows

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from train_offence import SPLITS, build, load_facts, parse_args  # noqa: E402
 
 from clue_miner.evaluate.offences import score_sets  # noqa: E402
-from clue_miner.extract.offence_model import OffenceModel  # noqa: E402
+from clue_miner.extract.offence.model import OffenceModel  # noqa: E402
 from clue_miner.knowledge.taxonomy import load_taxonomy  # noqa: E402
 
 

@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from clue_miner.evaluate.offences import format_report, read_labelled, score_sets  # noqa: E402
 from clue_miner.extract.offence import OffenceRules  # noqa: E402
-from clue_miner.extract.offence_model import OffenceModel  # noqa: E402
+from clue_miner.extract.offence.model import OffenceModel  # noqa: E402
 
 SPLITS = {
     "train": "charges/cail2018_sample_train.jsonl",

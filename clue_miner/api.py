@@ -64,7 +64,7 @@ def _offence_detector(spec: str | Path | None):  # noqa: ANN202 - any OffenceDet
                 else "clue_miner.train.load_classifier(...)")
         raise ModelError(f"{spec} holds a {kind!r} model, not an offence model: load it with {hint}",
                          code="wrong_model_kind")
-    from clue_miner.extract.offence_model import load_offence_model
+    from clue_miner.extract.offence.model import load_offence_model
 
     return load_offence_model(spec)
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from clue_miner.extract.components import OffenceDetector
-from clue_miner.extract.offence_model import OffenceModel, load_offence_model
+from clue_miner.extract.offence.model import OffenceModel, load_offence_model
 from clue_miner.model_store import models_dir
 
 if not (models_dir() / "offence-linear" / "config.json").exists():
@@ -126,7 +126,7 @@ def test_offence_model_evaluate_report(tmp_path, model: OffenceModel) -> None:  
 
 
 def test_offence_model_numpy_path_matches_scipy(model: OffenceModel) -> None:
-    from clue_miner.extract.offence_scorer import OffenceScorer
+    from clue_miner.extract.offence.scorer import OffenceScorer
 
     scorer = model._load()["scorer"]
     plain = OffenceScorer(scorer.vectorizer, scorer.labels, scorer.arrays, rules=None, use_scipy=False)

@@ -29,7 +29,7 @@ def test_train_offence_tiny_slice_end_to_end(tmp_path: Path) -> None:
     cfg = json.loads((tmp_path / "a" / "config.json").read_text(encoding="utf-8"))
     assert cfg["kind"] == "offence" and cfg["training"]["limit"] == 240
 
-    from clue_miner.extract.offence_model import OffenceModel
+    from clue_miner.extract.offence.model import OffenceModel
 
     model = OffenceModel(tmp_path / "a", mode="fact").fit()
     offs = model.predict(["公诉机关指控，被告人张某在商场内秘密窃取他人手机一部，价值人民币3000元。"])[0]

@@ -90,7 +90,7 @@ def fine_tune(name: str, base: str, labelled: Path, out: Path, args: argparse.Na
 
 def linear(args: argparse.Namespace) -> dict[str, Any]:
     from clue_miner.evaluate.offences import evaluate_offences
-    from clue_miner.extract.offence_model import load_offence_model
+    from clue_miner.extract.offence.model import load_offence_model
 
     out = args.work / "linear-nodev"
     tick = time.perf_counter()

@@ -1,7 +1,7 @@
 """Fit the per-charge weights of the offence model (training side; scikit-learn and scipy).
 
 ``fit_base`` turns labelled facts and the label descriptions into the arrays that
-``clue_miner.extract.offence_scorer.OffenceScorer`` reads: one linear SVM per charge with training
+``clue_miner.extract.offence.scorer.OffenceScorer`` reads: one linear SVM per charge with training
 cases (weights pruned to the ``svm_top`` largest), class centroids (pruned to ``cen_top``), the
 description vectors of every charge, and the idf-weighted bigrams of every charge name. All
 matrices are stored feature-major (CSR over the vocabulary), float16 where they are weights.

@@ -20,7 +20,7 @@ __all__ = ["decide", "fit_stacker", "set_f1", "tune_threshold"]
 
 def fit_stacker(feats: np.ndarray, y: np.ndarray, weights: np.ndarray, kind: str = "lr",
                 seed: int = 13) -> dict[str, np.ndarray]:
-    """Arrays for :class:`clue_miner.extract.offence_stack.Stacker` (``mean, scale, w1, b1[, w2, b2], platt``)."""
+    """Arrays for :class:`clue_miner.extract.offence.stack.Stacker` (``mean, scale, w1, b1[, w2, b2], platt``)."""
     from sklearn.linear_model import LogisticRegression
 
     if kind == "mean":

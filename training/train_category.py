@@ -68,7 +68,7 @@ def features(texts: list[str], vectorizer=None):  # noqa: ANN001, ANN201 - train
     from scipy.sparse import csr_matrix
 
     from clue_miner.extract.category_model import dense_features
-    from clue_miner.extract.offence_model import default_offence_detector
+    from clue_miner.extract.offence.model import default_offence_detector
     from clue_miner.extract.textfeatures import NgramVectorizer
     from clue_miner.text.normalize import normalize
 

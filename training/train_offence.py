@@ -44,8 +44,8 @@ from offence_fit import fit_base  # noqa: E402
 from offence_knowledge import label_documents  # noqa: E402
 from offence_stacking import decide, fit_stacker, set_f1, tune_threshold  # noqa: E402
 
-from clue_miner.extract.offence_scorer import OffenceScorer, rule_score_matrix  # noqa: E402
-from clue_miner.extract.offence_stack import FEATURES, candidate_mask, pair_features  # noqa: E402
+from clue_miner.extract.offence.scorer import OffenceScorer, rule_score_matrix  # noqa: E402
+from clue_miner.extract.offence.stack import FEATURES, candidate_mask, pair_features  # noqa: E402
 from clue_miner.extract.textfeatures import NgramVectorizer  # noqa: E402
 from clue_miner.knowledge.taxonomy import CRIMINAL, Taxonomy, load_taxonomy  # noqa: E402
 
@@ -215,7 +215,7 @@ def build(args: argparse.Namespace, texts: list[str], labels: list[set[str]], so
     pair_w = np.broadcast_to(weights[:, None], mask.shape)[mask]
     stack = fit_stacker(held["feats"][mask], held["y"][mask], pair_w, args.stacker, args.seed)
 
-    from clue_miner.extract.offence_stack import Stacker
+    from clue_miner.extract.offence.stack import Stacker
 
     proba = np.zeros(mask.shape, np.float32)
     proba[mask] = Stacker(args.stacker, stack).predict_proba(held["feats"][mask])

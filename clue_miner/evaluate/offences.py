@@ -103,7 +103,7 @@ def evaluate_offences(data_path: str | Path, detector: Any = None, *, limit: int
                       normalise: bool = True, batch_size: int = 256) -> dict[str, Any]:
     """Metrics of ``detector`` (an ``OffenceDetector``; default: the shipped offence model) on a JSONL file."""
     if detector is None:
-        from clue_miner.extract.offence_model import load_offence_model
+        from clue_miner.extract.offence.model import load_offence_model
 
         detector = load_offence_model()
     texts, gold = read_labelled(data_path, limit)

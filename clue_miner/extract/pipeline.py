@@ -69,7 +69,7 @@ class Pipeline:
 
     def __post_init__(self) -> None:
         if self.offence is None:
-            from clue_miner.extract.offence_model import default_offence_detector
+            from clue_miner.extract.offence.model import default_offence_detector
 
             self.offence = default_offence_detector()  # shipped model, rules when it is absent
         if self.category is None:

@@ -106,7 +106,7 @@ class OffenceModel:
         return np.concatenate(parts) if parts else np.zeros((0, len(self.labels)), np.float32)
 
     def _score(self, texts: list[str]) -> np.ndarray:
-        from clue_miner.extract.offence_stack import candidate_mask, pair_features
+        from clue_miner.extract.offence.stack import candidate_mask, pair_features
 
         m = self._load()
         scorer = m["scorer"]
@@ -221,8 +221,8 @@ def _resolve(path: str | Path | None) -> Path:
 
 @lru_cache(maxsize=4)
 def _load_dir(path: str, use_rules: bool) -> dict[str, Any]:
-    from clue_miner.extract.offence_scorer import OffenceScorer
-    from clue_miner.extract.offence_stack import FEATURES, Stacker
+    from clue_miner.extract.offence.scorer import OffenceScorer
+    from clue_miner.extract.offence.stack import FEATURES, Stacker
     from clue_miner.extract.textfeatures import NgramVectorizer
     from clue_miner.model_store import read_config
 
@@ -236,7 +236,7 @@ def _load_dir(path: str, use_rules: bool) -> dict[str, Any]:
     vec = NgramVectorizer.from_arrays(vocab, arrays.pop("idf"), cfg["vectorizer"])
     rules = None
     if use_rules:
-        from clue_miner.extract.offence import OffenceRules
+        from clue_miner.extract.offence.rules import OffenceRules
 
         rules = OffenceRules()
     scorer = OffenceScorer(vec, [row["name"] for row in labels], arrays, rules=rules)
@@ -280,7 +280,7 @@ def default_offence_detector() -> Any:
     try:
         return load_offence_model()
     except ModelError as err:
-        from clue_miner.extract.offence import OffenceRules
+        from clue_miner.extract.offence.rules import OffenceRules
 
         log.warning("offence model unavailable (%s); using the rule detector", err)
         return OffenceRules()

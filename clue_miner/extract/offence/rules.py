@@ -53,7 +53,7 @@ from clue_miner.types import Evidence
 __all__ = ["LABEL", "PATTERNS_PATH", "OffenceCandidate", "OffenceRules", "load_patterns"]
 
 LABEL = "OFFENCE_CUE"
-PATTERNS_PATH = Path(__file__).resolve().parents[1] / "knowledge" / "offence_patterns.json"
+PATTERNS_PATH = Path(__file__).resolve().parents[2] / "knowledge" / "offence_patterns.json"
 
 # ASCII lower-case and full-width ASCII -> half-width, one char for one char (offsets kept).
 _FOLD = {i: i + 32 for i in range(ord("A"), ord("Z") + 1)}
