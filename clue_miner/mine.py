@@ -223,20 +223,10 @@ def _extract(rows: list[Complaint], factory: Callable[[], Any], workers: int, bu
 
     todo = rows[done:]
     bump(done)
-    ids: list[str] = []
-    exts: list[Extraction] = []
-    start, t0 = done, time.perf_counter()
-    for c, ext in zip(todo, run_parallel(factory, [c.text for c in todo], [c.received_at for c in todo],
-                                         workers, on_progress=bump), strict=True):
-        ids.append(c.id)
-        exts.append(ext)
-        if len(ids) == chunks.rows:
-            chunks.write(start, ids, exts)
-            start += len(ids)
-            ids, exts = [], []
-            _log_rate(start, done, len(rows), time.perf_counter() - t0)
-    if ids:
-        chunks.write(start, ids, exts)
+    t0 = time.perf_counter()
+    made = run_parallel(factory, [c.text for c in todo], [c.received_at for c in todo], workers, on_progress=bump)
+    chunks.write_all(done, ((c.id, ext) for c, ext in zip(todo, made, strict=True)),
+                     on_chunk=lambda at: _log_rate(at, done, len(rows), time.perf_counter() - t0))
 
 
 def _log_rate(at: int, began: int, total: int, seconds: float) -> None:

@@ -147,26 +147,20 @@ def extract_on_spark(rows: list[Complaint], done: int, chunks: ExtractionChunks,
         out.write.mode("overwrite").parquet(str(tmp / "out"))
         log.info("spark extracted %d complaints in %.0f s on %s", len(todo), time.perf_counter() - t0,
                  master or "local[*]")
-        ids: list[str] = []
-        exts: list[Any] = []
-        start = expected = done
-        for part in sorted((tmp / "out").glob("part-*.parquet")):  # range partitions, in order
-            for batch in pq.ParquetFile(str(part)).iter_batches(batch_size=2048):
-                for idx, record in zip(batch.column("idx").to_pylist(), batch.column("record").to_pylist(),
-                                       strict=True):
-                    if idx != expected:
-                        raise RuntimeError(f"spark output out of order at row {idx} (expected {expected})")
-                    expected += 1
-                    ids.append(rows[idx].id)
-                    exts.append(decode(record, rows[idx].text))
-                    if len(ids) == chunks.rows:
-                        chunks.write(start, ids, exts)
-                        start += len(ids)
-                        bump(start)
-                        ids, exts = [], []
-        if ids:
-            chunks.write(start, ids, exts)
-            bump(start + len(ids))
+        expected = done
+
+        def in_order() -> Iterator[tuple[str, Any]]:
+            nonlocal expected
+            for part in sorted((tmp / "out").glob("part-*.parquet")):  # row ranges, in order
+                for batch in pq.ParquetFile(str(part)).iter_batches(batch_size=2048):
+                    for idx, record in zip(batch.column("idx").to_pylist(), batch.column("record").to_pylist(),
+                                           strict=True):
+                        if idx != expected:
+                            raise RuntimeError(f"spark output out of order at row {idx} (expected {expected})")
+                        expected += 1
+                        yield rows[idx].id, decode(record, rows[idx].text)
+
+        chunks.write_all(done, in_order(), on_chunk=bump)
         if expected != len(rows):
             raise RuntimeError(f"spark returned {expected - done} of {len(todo)} extractions")
     finally:

@@ -17,7 +17,7 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +94,31 @@ class ExtractionChunks:
                 spool.write(cid, ext)
         os.replace(tmp, final)
         return final
+
+    def write_all(self, first_row: int, items: Iterable[tuple[str, Extraction]],
+                  on_chunk: Callable[[int], None] | None = None) -> int:
+        """Write (complaint id, extraction) pairs from row ``first_row`` on, a chunk at a time;
+        ``on_chunk(rows done)`` after each. Returns the row after the last one written."""
+        ids: list[str] = []
+        exts: list[Extraction] = []
+        start = first_row
+
+        def flush() -> None:
+            nonlocal start, ids, exts
+            self.write(start, ids, exts)
+            start += len(ids)
+            ids, exts = [], []
+            if on_chunk is not None:
+                on_chunk(start)
+
+        for cid, ext in items:
+            ids.append(cid)
+            exts.append(ext)
+            if len(ids) == self.rows:
+                flush()
+        if ids:
+            flush()
+        return start
 
     def paths(self) -> list[Path]:
         return sorted(self.folder.glob("chunk-*.parquet"))

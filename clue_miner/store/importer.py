@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -41,8 +40,6 @@ from clue_miner.store.models import (
     Step,
 )
 
-log = logging.getLogger(__name__)
-
 FILED = ("立案", "侦查", "移送起诉", "起诉")  # a criminal case that is (or was) filed
 NOTICE_ACTIONS = ("request_reasons", "filing_notice")
 UNIT_KEYS = ("unit", "办案单位", "承办单位", "主办单位", "受理单位", "police_unit")
@@ -56,18 +53,13 @@ class ImportResult:
 
 
 def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    """The JSON objects of a JSONL file, one line at a time."""
+    """The JSON objects of one of a `mine` output's JSONL files (``io.jsonl``), one line at a time."""
+    from clue_miner.io.jsonl import iter_jsonl
+
     if not path.is_file():
         raise InputError(f"{path.name} not found in {path.parent} (is this a `mine` output folder?)",
                          code="missing_file")
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                yield json.loads(line)
-            except json.JSONDecodeError as err:
-                raise InputError(f"{path.name} line {n}: not JSON ({err.msg})", code="malformed_json") from err
+    return iter_jsonl(path)
 
 
 def fingerprint(out_dir: Path) -> str:
@@ -184,6 +176,7 @@ def import_run(db: Session, out_dir: str | Path, *, complaints: Path | None = No
         if previous_status.get(kid) != case.status:
             statuses.append(dict(case_id=kid, status=case.status, status_at=_iso(case.status_at), run_id=run.id))
     _upsert(db, CaseRow, case_rows, set(previous_status), "case_id")
+    unit_of = {r["case_id"]: r["unit"] for r in case_rows}
     _insert(db, CaseStatus, statuses)
 
     for part in _parts(list(by_complaint)):
@@ -208,7 +201,7 @@ def import_run(db: Session, out_dir: str | Path, *, complaints: Path | None = No
         comp_ids = [str(x) for x in c.get("complaint_ids", [])]
         kase_ids = [str(x) for x in c.get("case_ids", [])]
         region = next((texts[x].region for x in comp_ids if x in texts and texts[x].region), None)
-        unit = next((_unit(_case_record(records[k])) for k in kase_ids if k in records), None) or region
+        unit = next((unit_of[k] for k in kase_ids if unit_of.get(k)), None) or region
         extra = {k: v for k, v in c.items() if k not in ("clue_id", "clue_type", "score", "offence", "complaint_ids",
                                                         "case_ids", "reasons", "evidence")}
         row = dict(clue_id=key, clue_type=c.get("clue_type", ""), score=float(c.get("score", 0.0)),
