@@ -1,12 +1,13 @@
-"""Run the generated SQL in an in-memory DuckDB connection."""
+"""One linking run on DuckDB: our feature and key tables, then Splink (DuckDB backend) on the same
+in-memory connection."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import tempfile
 import time
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,13 +18,11 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from clue_miner.link.features import SideTables
+    from clue_miner.link.splink_model import SplinkModel
     from clue_miner.link.sql import LinkSQL
+    from clue_miner.link.textsim import TextScorer
 
 logger = logging.getLogger(__name__)
-
-# (complaint ids, case ids) -> {score column: value per pair} (NaN: not comparable), e.g.
-# textsim.TextScorer; the columns are sql.PAIR_SCORES
-PairScorer = Callable[["np.ndarray", "np.ndarray"], Mapping[str, "np.ndarray"]]
 
 PREPARE_ROWS = 200_000  # records per range when a side's features are prepared in parts
 _MEMORY = re.compile(r"^\d+(?:\.\d+)?\s*(?:[KMGT]i?B|B)$", re.IGNORECASE)
@@ -72,40 +71,59 @@ class DuckDBBackend:
     def execute(self, statement: str) -> None:
         self.con.execute(statement)
 
-    def register_pairs(self, name: str, cid: np.ndarray, kid: np.ndarray,
-                       scores: Mapping[str, np.ndarray] | None = None, extra: pa.Table | None = None) -> None:
-        """Register (cid, kid, ``PAIR_SCORES`` ...) as table ``name``: scores missing from
-        ``scores`` and NaN values become NULL; ``extra`` columns (same rows) go in front."""
+    def register_pairs(self, name: str, cid: np.ndarray, kid: np.ndarray) -> None:
+        """Register (cid, kid) as table ``name`` (a pair-table rule's candidates)."""
         import numpy as np
         import pyarrow as pa
 
-        from clue_miner.link.sql import PAIR_SCORES
+        self.con.register(name, pa.table({"cid": pa.array(np.asarray(cid, np.int32)),
+                                          "kid": pa.array(np.asarray(kid, np.int32))}))
 
-        columns: dict[str, Any] = {"cid": pa.array(np.asarray(cid, np.int32)), "kid": pa.array(np.asarray(kid, np.int32))}
-        if extra is not None:
-            columns.update({c: extra.column(c) for c in extra.column_names if c not in columns})
-        for col in PAIR_SCORES:
-            given = (scores or {}).get(col)
-            values = np.full(len(cid), np.nan, np.float32) if given is None else np.asarray(given, np.float32)
-            columns[col] = pa.array(values, mask=np.isnan(values))
-        self.con.register(name, pa.table(columns))
+    def register_text(self, scorer: TextScorer | None, pair_table: str) -> int:
+        """The text evidence: the nearest cases as ``pair_table``, the complaints' best and
+        second-best cosines as ``c_text``, and ``clue_text_sim(cid, kid)`` (the pair's cosine,
+        NULL when a side has no text; always NULL without a scorer). Returns the pairs listed."""
+        import duckdb
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute  # noqa: F401  (pa.compute)
 
-    def score_pairs(self, plan: LinkSQL, scorer: PairScorer | None, chunk_pairs: int = 2_000_000) -> None:
-        """Add the pair scores to ``pairs`` (NULL without a scorer), ``chunk_pairs`` at a time."""
+        from clue_miner.link.splink_model import TEXT_SIM_FUNCTION
+
         if scorer is None:
-            self.execute(plan.null_scores)
-            return
-        create, insert, finish = plan.attach_scores
-        self.execute(create)
-        for lo, hi in self.chunks(chunk_pairs):
-            pairs = self.con.sql("SELECT cid, kid, rules FROM pairs WHERE cid >= $lo AND cid < $hi",
-                                 params={"lo": lo, "hi": hi}).to_arrow_table()
-            cid, kid = pairs.column("cid").to_numpy(), pairs.column("kid").to_numpy()
-            self.register_pairs("pair_scores", cid, kid, scorer(cid, kid), extra=pairs)
-            self.execute(insert)
-            self.con.unregister("pair_scores")
-        for statement in finish:
-            self.execute(statement)
+            empty = np.zeros(0, np.int32)
+            self.register_pairs(pair_table, empty, empty)
+            self.con.register("c_text", pa.table({"_id": pa.array(empty), "text_best": pa.array([], pa.float32()),
+                                                  "text_second": pa.array([], pa.float32()),
+                                                  "text_best_kid": pa.array(empty)}))
+        else:
+            near = scorer.neighbours
+            self.register_pairs(pair_table, near.cid, near.kid)
+            self.con.register("c_text", pa.table({
+                "_id": pa.array(np.arange(len(near.best), dtype=np.int32)),
+                "text_best": pa.array(np.asarray(near.best, np.float32)),
+                "text_second": pa.array(np.asarray(near.second, np.float32)),
+                "text_best_kid": pa.array(np.asarray(near.best_kid, np.int32))}))
+
+        # no annotations: DuckDB evaluates them, and pyarrow is imported locally
+        def text_sim(cid, kid):  # noqa: ANN001, ANN202
+            n = len(cid)
+            if scorer is None:
+                return pa.nulls(n, pa.float32())
+            valid = np.asarray(pa.compute.and_(pa.compute.is_valid(cid), pa.compute.is_valid(kid)))
+            sim = np.full(n, np.nan, np.float32)
+            if valid.any():
+                c = np.asarray(cid.fill_null(0).to_numpy(zero_copy_only=False))[valid]
+                k = np.asarray(kid.fill_null(0).to_numpy(zero_copy_only=False))[valid]
+                sim[valid] = scorer.index.pair_sims(c, k)
+            return pa.array(sim, mask=np.isnan(sim))
+
+        with contextlib.suppress(Exception):  # a second run on this connection replaces it
+            self.con.remove_function(TEXT_SIM_FUNCTION)
+        self.con.create_function(TEXT_SIM_FUNCTION, text_sim, [duckdb.sqltype("BIGINT")] * 2,
+                                 duckdb.sqltype("FLOAT"), type="arrow", null_handling="special",
+                                 side_effects=False)
+        return 0 if scorer is None else len(scorer.neighbours.cid)
 
     def query(self, sql: str) -> pa.Table:
         return self.con.sql(sql).to_arrow_table()
@@ -128,58 +146,70 @@ class DuckDBBackend:
             for start in range(int(lo), int(hi) + 1, rows):
                 self.execute(prepare_sql(side, (start, start + rows), create=start == int(lo)))
 
-    def run(self, plan: LinkSQL, chunk_pairs: int = 2_000_000, scorer: PairScorer | None = None) -> RunOutput:
-        """Execute a plan: build pairs, read the blocking stats, add the pair scores (``scorer``),
-        score the pairs chunk by chunk. Pair tables named by rules must be registered first."""
+    def linker(self, model: SplinkModel) -> Any:
+        """A Splink ``Linker`` over ``c_in`` and ``k_in`` on this connection (complaints on the
+        left: Splink orders the two inputs by name)."""
+        from splink import DuckDBAPI, Linker
+
+        db_api = DuckDBAPI(self.con)
+        complaints = db_api.register("c_in", table_name="a_complaints")
+        cases = db_api.register("k_in", table_name="b_cases")
+        return Linker([complaints, cases], model.settings(), log_level=None)
+
+    def splink_inputs(self, plan: LinkSQL, model: SplinkModel) -> tuple[list[tuple[Any, ...]], int]:
+        """Key tables, caps, derived columns and Splink's inputs ``c_in`` / ``k_in`` (the features
+        must be prepared); returns the blocking stats and the number of pairs the keys promise."""
+        for statement in plan.statements()[len(plan.prepare):]:
+            self.execute(statement)
+        block_stats = self.rows(plan.block_stats)
+        promised = sum(int(row[2] or 0) - int(row[4] or 0) for row in block_stats)
+        for rule_id in model.pair_table_rules():
+            promised += int(self.rows(f"SELECT coalesce(sum(len(bk_{rule_id})), 0) FROM c_in")[0][0])
+        for statement in plan.cleanup:
+            self.execute(statement)
+        return block_stats, promised
+
+    def run(self, plan: LinkSQL, model: SplinkModel, threshold_weight: float,
+            chunk_pairs: int = 2_000_000) -> RunOutput:
+        """Execute a plan: feature tables and key lists (ours), then Splink's blocking and
+        prediction, a chunk of complaints at a time when the keys promise more than
+        ``chunk_pairs`` pairs, and the accepted matches of each chunk. The text evidence
+        (``register_text``) must be registered first."""
         import pyarrow as pa
 
         seconds: dict[str, float] = {}
         t0 = time.perf_counter()
         self.prepare(plan)
         t1 = time.perf_counter()
-        for statement in (*plan.keys, plan.blocks, *plan.prune, *plan.derive, plan.pairs):
-            self.execute(statement)
-        block_stats = self.rows(plan.block_stats)
-        pair_stats = self.rows(plan.pair_stats)[0]
-        for statement in plan.cleanup:
-            self.execute(statement)
-        t_scores = time.perf_counter()
-        self.score_pairs(plan, scorer, chunk_pairs)
+        block_stats, promised = self.splink_inputs(plan, model)
         t2 = time.perf_counter()
-        seconds["pair_scores"] = t2 - t_scores
-        bounds = self.chunks(chunk_pairs)
-        tables = [self.con.sql(plan.predict, params={"lo": lo, "hi": hi}).to_arrow_table() for lo, hi in bounds]
-        t3 = time.perf_counter()
-        seconds.update(prepare=t1 - t0, blocking=t_scores - t1, scoring=t3 - t2)
-        logger.debug("scored %d pairs in %d chunks", pair_stats[0], len(bounds))
-        matches = pa.concat_tables(tables) if tables else None
-        return RunOutput(matches, seconds, block_stats, pair_stats, len(bounds))
-
-    def chunks(self, chunk_pairs: int) -> list[tuple[int, int]]:
-        """[lo, hi) ranges of complaint ids holding about ``chunk_pairs`` candidate pairs each."""
-        import numpy as np
-
-        counts = self.con.sql("SELECT cid, count(*) AS n FROM pairs GROUP BY cid ORDER BY cid").fetchnumpy()
-        if len(counts["cid"]) == 0:
-            return []
-        cids = np.asarray(counts["cid"], dtype=np.int64)
-        cum = np.cumsum(np.asarray(counts["n"], dtype=np.int64))
-        bounds: list[tuple[int, int]] = []
-        lo, start = int(cids[0]), 0
-        while start < len(cids):
-            # last complaint whose cumulative count stays within this chunk's budget (at least one)
-            budget = (cum[start - 1] if start else 0) + max(1, chunk_pairs)
-            end = max(start + 1, int(np.searchsorted(cum, budget, side="right")))
-            hi = int(cids[end]) if end < len(cids) else int(cids[-1]) + 1
-            bounds.append((lo, hi))
-            lo, start = hi, end
-        return bounds
-
+        linker = self.linker(model)
+        n_chunks = max(1, -(-promised // max(1, chunk_pairs)))
+        pair_counts: dict[str, int] = {}
+        tables, blocking, scoring = [], 0.0, 0.0
+        for i in range(1, n_chunks + 1):
+            chunk = ((i, n_chunks), (1, 1))
+            ta = time.perf_counter()
+            pairs = linker.inference.compute_blocked_pairs_for_predict_chunk(*chunk)
+            for key, n in self.rows(f"SELECT match_key, count(*) FROM {pairs.physical_name} GROUP BY match_key"):
+                pair_counts[str(key)] = pair_counts.get(str(key), 0) + int(n)
+            tb = time.perf_counter()
+            predictions = linker.inference.predict_chunk(*chunk, threshold_match_weight=threshold_weight)
+            tables.append(self.query(plan.accept_from(predictions.physical_name)))
+            predictions.drop_table_from_database_and_remove_from_cache()
+            pairs.drop_table_from_database_and_remove_from_cache()
+            blocking += tb - ta
+            scoring += time.perf_counter() - tb
+        seconds.update(prepare=t1 - t0, blocking=t2 - t1 + blocking, scoring=scoring)
+        # Splink's chunks split the complaints by a hash of their id: back to id order
+        matches = pa.concat_tables(tables).sort_by([("cid", "ascending"), ("match_rank", "ascending")]) \
+            if tables else None
+        return RunOutput(matches, seconds, block_stats, pair_counts, n_chunks)
 
 @dataclass(frozen=True)
 class RunOutput:
     matches: pa.Table | None
     seconds: dict[str, float]
     block_stats: list[tuple[Any, ...]]
-    pair_stats: tuple[Any, ...]
+    pair_counts: dict[str, int]  # candidate pairs per Splink match_key (the first rule that found them)
     chunks: int

@@ -12,20 +12,17 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from clue_miner.link.blocking import TEXT_PAIRS, BlockingRule, default_blocking_rules
 from clue_miner.link.case_features import case_tables
 from clue_miner.link.comparisons import Comparison, default_comparisons
 from clue_miner.link.features import SideTables, SummaryExtractor, complaint_tables
-from clue_miner.link.scoring import m_from_counts, u_from_counts
 from clue_miner.link.settings import LinkSettings
-from clue_miner.link.sql import build_link_sql, gamma_counts_sql
+from clue_miner.link.splink_model import SplinkModel, parameters_from_model
+from clue_miner.link.sql import build_link_sql
 from clue_miner.link.textsim import TextIndex, TextScorer, fit_text_index
 from clue_miner.types import Complaint, Extraction, Match
-
-if TYPE_CHECKING:
-    from clue_miner.link.duckdb_backend import DuckDBBackend
 
 logger = logging.getLogger(__name__)
 
@@ -83,19 +80,6 @@ def text_scorer(complaints: SideTables, cases: SideTables, settings: LinkSetting
     return TextScorer(index, index.neighbours(settings.text_top_k, settings.text_floor))
 
 
-def _register_text_pairs(backend: DuckDBBackend, scorer: TextScorer | None) -> int:
-    """Register each complaint's nearest cases as ``TEXT_PAIRS`` (empty without a scorer)."""
-    import numpy as np
-
-    if scorer is None:
-        empty = np.zeros(0, np.int32)
-        backend.register_pairs(TEXT_PAIRS, empty, empty)
-        return 0
-    near = scorer.neighbours
-    backend.register_pairs(TEXT_PAIRS, near.cid, near.kid, {"text_sim": near.sim})
-    return len(near.cid)
-
-
 def _empty_stats(n_c: int, n_k: int) -> dict[str, Any]:
     return {"complaints": n_c, "cases": n_k, "candidate_pairs": 0, "pairs_by_rule": {}, "blocking": {},
             "matches": 0, "complaints_matched": 0, "seconds": {}}
@@ -113,23 +97,27 @@ def link_tables(complaints: SideTables, cases: SideTables, settings: LinkSetting
     if n_c == 0 or n_k == 0:
         return LinkResult([], _empty_stats(n_c, n_k))
     rules, comps = specs(settings, n_k)
-    prior_weight = settings.prior_weight(n_k)
-    plan = build_link_sql(rules, comps, prior_weight=prior_weight, threshold_weight=settings.threshold_weight,
-                          max_matches=settings.max_matches_per_complaint, margin_bits=settings.margin_bits,
-                          max_block_size=settings.max_block_size)
+    plan = build_link_sql(rules, comps, max_matches=settings.max_matches_per_complaint,
+                          margin_bits=settings.margin_bits, max_block_size=settings.max_block_size)
+    model = SplinkModel(rules, comps, settings.prior(n_k))
     t0 = time.perf_counter()
     scorer = text_scorer(complaints, cases, settings, text_background)
     t1 = time.perf_counter()
     with DuckDBBackend(settings.threads, settings.memory_limit) as backend:
         backend.load(complaints, cases)
-        n_text = _register_text_pairs(backend, scorer)
-        out = backend.run(plan, settings.chunk_pairs, scorer)
+        n_text = backend.register_text(scorer, TEXT_PAIRS)
+        if settings.spark_session is not None:
+            from clue_miner.link.spark_backend import run_on_spark
+
+            out = run_on_spark(backend, plan, model, settings.threshold_weight, settings.spark_session, scorer)
+        else:
+            out = backend.run(plan, model, settings.threshold_weight, settings.chunk_pairs)
     del scorer
-    table, block_rows, pair_row = out.matches, out.block_stats, out.pair_stats
+    table, block_rows = out.matches, out.block_stats
     seconds = {"text": t1 - t0, **out.seconds}
     stats = _empty_stats(n_c, n_k)
-    stats["candidate_pairs"] = int(pair_row[0])
-    stats["pairs_by_rule"] = {rule.name: int(pair_row[i + 1]) for i, rule in enumerate(rules)}
+    stats["candidate_pairs"] = sum(out.pair_counts.values())
+    stats["pairs_by_rule"] = {rule.name: out.pair_counts.get(str(i), 0) for i, rule in enumerate(rules)}
     for rule_id, keys, key_pairs, skipped_keys, skipped_pairs in block_rows:
         name = rules[rule_id].name
         stats["blocking"][name] = {"keys": int(keys), "key_pairs": int(key_pairs or 0),
@@ -139,7 +127,7 @@ def link_tables(complaints: SideTables, cases: SideTables, settings: LinkSetting
             level = logging.WARNING if rules[rule_id].prune else logging.INFO
             logger.log(level, "blocking rule %s: skipped %d keys shared by more than %d records (%d pairs)",
                        name, skipped_keys, cap, skipped_pairs)
-    matches = _matches(table, complaints, cases, comps, settings.min_corroboration)
+    matches = _matches(table, complaints, cases, model, settings.min_corroboration)
     stats["matches"] = len(matches)
     stats["complaints_matched"] = len({m.complaint_id for m in matches})
     stats["prior"] = settings.prior(n_k)
@@ -152,25 +140,20 @@ def link_tables(complaints: SideTables, cases: SideTables, settings: LinkSetting
     return LinkResult(matches, stats)
 
 
-def _matches(table: Any, complaints: SideTables, cases: SideTables, comps: Sequence[Comparison],
+def _matches(table: Any, complaints: SideTables, cases: SideTables, model: SplinkModel,
              min_corroboration: int = 0) -> list[Match]:
+    """Matches from the accepted rows of Splink's predictions; each carries the level and the
+    bits of every non-null comparison as Splink computed them."""
     if table is None or table.num_rows == 0:
         return []
     c_ids = complaints.main.column("ext_id").to_pylist()
     k_ids = cases.main.column("ext_id").to_pylist()
-    cols = {name: table.column(name).to_pylist() for name in ("cid", "kid", "match_probability")}
-    gammas = {c.name: table.column(f"gamma_{c.name}").to_pylist() for c in comps}
     out = []
-    for i, (cid, kid, prob) in enumerate(zip(cols["cid"], cols["kid"], cols["match_probability"], strict=True)):
-        levels, weights = {}, {}
-        for comp in comps:
-            gamma = gammas[comp.name][i]
-            name = comp.level_name(gamma)
-            if name is not None:
-                levels[comp.name] = name
-                weights[comp.name] = comp.scored_levels[gamma].weight
+    for row in table.to_pylist():
+        levels, weights = model.levels_of(row)
         if corroboration(levels) >= min_corroboration:
-            out.append(Match(c_ids[cid], k_ids[kid], float(prob), levels, weights=weights))
+            out.append(Match(c_ids[row["cid"]], k_ids[row["kid"]], float(row["match_probability"]), levels,
+                             weights=weights))
     return out
 
 
@@ -219,72 +202,85 @@ def link(complaints: Sequence[Complaint], extractions: Sequence[Extraction], cas
     return link_frames(complaints, extractions, cases, settings, summary_extractor).matches
 
 
-def estimate_u_tables(complaints: SideTables, cases: SideTables, settings: LinkSettings | None = None,
-                      max_pairs: int = 1_000_000, seed: int = 42) -> tuple[Comparison, ...]:
-    """Comparisons with u re-estimated from random (complaint, case) pairs of this data."""
-    import numpy as np
+def _trained(complaints: SideTables, cases: SideTables, settings: LinkSettings, train: Any,
+             which: str) -> tuple[Comparison, ...]:
+    """Our comparisons with the m or u (``which``) that ``train(linker, backend)`` gave Splink's
+    model of this data (a level Splink could not estimate keeps its value)."""
+    from clue_miner.link.duckdb_backend import DuckDBBackend
 
-    settings = settings or LinkSettings()
-    _, comps = specs(settings, cases.rows)
+    rules, comps = specs(settings, cases.rows)
     if complaints.rows == 0 or cases.rows == 0:
         return comps
-    side = max(1, int(max_pairs**0.5))
-    n_c, n_k = min(complaints.rows, side), min(cases.rows, side)
-    if n_c < side:  # few complaints: spend the budget on cases
-        n_k = min(cases.rows, max(1, max_pairs // n_c))
-    elif n_k < side:
-        n_c = min(complaints.rows, max(1, max_pairs // n_k))
-    rng = np.random.default_rng(seed)
-    cid = np.repeat(np.sort(rng.choice(complaints.rows, n_c, replace=False)), n_k)
-    kid = np.tile(np.sort(rng.choice(cases.rows, n_k, replace=False)), n_c)
-    counts = _gamma_counts(complaints, cases, settings, comps, cid, kid)
-    logger.info("estimate_u: %d x %d random pairs", n_c, n_k)
-    return u_from_counts(comps, counts)
-
-
-def _gamma_counts(complaints: SideTables, cases: SideTables, settings: LinkSettings, comps: Sequence[Comparison],
-                  cid: Any, kid: Any) -> dict[str, dict[int, int]]:
-    """Per comparison, the number of the given pairs at each gamma (-1: null)."""
-    from clue_miner.link.duckdb_backend import DuckDBBackend
-    from clue_miner.link.sql import derive_sql, prepare_sql
-
+    plan = build_link_sql(rules, comps, max_matches=settings.max_matches_per_complaint,
+                          margin_bits=settings.margin_bits, max_block_size=settings.max_block_size)
+    model = SplinkModel(rules, comps, settings.prior(cases.rows))
     scorer = text_scorer(complaints, cases, settings)
     with DuckDBBackend(settings.threads, settings.memory_limit) as backend:
         backend.load(complaints, cases)
-        backend.register_pairs("sample_pairs", cid, kid, scorer(cid, kid) if scorer is not None else None)
-        for side in ("c", "k"):
-            backend.execute(prepare_sql(side))
-            backend.execute(derive_sql(side))
-        rows = backend.rows(gamma_counts_sql(comps, "sample_pairs"))
-    counts: dict[str, dict[int, int]] = {}
-    for comparison, gamma, n in rows:
-        counts.setdefault(comparison, {})[int(gamma)] = int(n)
-    return counts
+        backend.register_text(scorer, TEXT_PAIRS)
+        backend.prepare(plan)
+        backend.splink_inputs(plan, model)
+        linker = backend.linker(model)
+        train(linker, backend)
+        trained = linker.misc.save_model_to_json()
+    return parameters_from_model(comps, trained, which)
+
+
+def estimate_u_tables(complaints: SideTables, cases: SideTables, settings: LinkSettings | None = None,
+                      max_pairs: int = 1_000_000, seed: int = 42) -> tuple[Comparison, ...]:
+    """Comparisons with u re-estimated by Splink from random (complaint, case) pairs of this data
+    (``estimate_u_using_random_sampling``); pass them as ``LinkSettings(comparisons=...)``."""
+    settings = settings or LinkSettings()
+
+    def train(linker: Any, _backend: Any) -> None:
+        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+
+    logger.info("estimate_u: up to %d random pairs", max_pairs)
+    return _trained(complaints, cases, settings, train, "u")
 
 
 def estimate_u(complaints: Sequence[Complaint], extractions: Sequence[Extraction], cases: Any,
                settings: LinkSettings | None = None, summary_extractor: SummaryExtractor | None = None,
                max_pairs: int = 1_000_000, seed: int = 42) -> tuple[Comparison, ...]:
-    """splink's u estimation: pass the result as ``LinkSettings(comparisons=...)``."""
+    """``estimate_u_tables`` from complaints, their extractions and the case table."""
     return estimate_u_tables(complaint_tables(complaints, extractions), case_tables(cases, summary_extractor),
                              settings, max_pairs, seed)
 
 
 def estimate_m_tables(complaints: SideTables, cases: SideTables, matches: Sequence[tuple[str, str]],
                       settings: LinkSettings | None = None) -> tuple[Comparison, ...]:
-    """Comparisons with m re-estimated from known matches, (complaint id, case id) pairs that
-    prosecutors confirmed (splink's estimate_m_from_pairwise_labels). Unknown ids are skipped."""
-    import numpy as np
+    """Comparisons with m re-estimated by Splink from known matches, (complaint id, case id) pairs
+    that prosecutors confirmed (``estimate_m_from_pairwise_labels``). Unknown ids are skipped."""
+    import pyarrow as pa
 
     settings = settings or LinkSettings()
-    _, comps = specs(settings, cases.rows)
     c_pos = {v: i for i, v in enumerate(complaints.main.column("ext_id").to_pylist())}
     k_pos = {v: i for i, v in enumerate(cases.main.column("ext_id").to_pylist())}
     known = [(c_pos[c], k_pos[k]) for c, k in matches if c in c_pos and k in k_pos]
     if not known:
-        return comps
-    cid = np.array([c for c, _ in known], np.int32)
-    kid = np.array([k for _, k in known], np.int32)
-    counts = _gamma_counts(complaints, cases, settings, comps, cid, kid)
+        return specs(settings, cases.rows)[1]
+
+    def train(linker: Any, backend: Any) -> None:
+        labels = pa.table({"source_dataset_l": ["a_complaints"] * len(known), "_id_l": [c for c, _ in known],
+                           "source_dataset_r": ["b_cases"] * len(known), "_id_r": [k for _, k in known]})
+        backend.con.register("labels", labels)
+        linker.training.estimate_m_from_pairwise_labels("labels")
+
     logger.info("estimate_m: %d labelled matches", len(known))
-    return m_from_counts(comps, counts)
+    return _trained(complaints, cases, settings, train, "m")
+
+
+def estimate_m_em_tables(complaints: SideTables, cases: SideTables, settings: LinkSettings | None = None,
+                         blocking_rule: str = "bk_0") -> tuple[Comparison, ...]:
+    """Comparisons with m estimated by Splink's expectation maximisation over the pairs of one
+    blocking rule (default the phone rule's keys; u fixed), the optional unsupervised step. EM
+    cannot learn the comparisons its blocking rule fixes, so their m are kept."""
+    settings = settings or LinkSettings()
+
+    def train(linker: Any, _backend: Any) -> None:
+        from splink import block_on
+
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on(blocking_rule, arrays_to_explode=[blocking_rule]), fix_u_probabilities=True)
+
+    return _trained(complaints, cases, settings, train, "m")

@@ -241,6 +241,9 @@ class LinkSettings:
         with a fractional cap alone the product grows with the square of the archive (10^6 x 10^6
         did not finish); equal to the fractional cap at 10^5 x 10^5, so nothing changes below.
     chunk_pairs: candidate pairs scored per query (memory bound; complaints never split).
+    spark_session: a SparkSession on which Splink generates and scores the pairs
+        (``spark_backend``; its ``spark.jars`` should hold ``spark_backend.similarity_jar()``);
+        None: Splink on the run's own DuckDB connection.
     threads / memory_limit: DuckDB settings (None: DuckDB's defaults). 512MB keeps the linker's
         own footprint near 0.6 GB at 10^5 x 10^5 (1GB: ~20% faster, ~1 GB); beyond it DuckDB spills
         to a temporary directory.
@@ -269,6 +272,7 @@ class LinkSettings:
     text_floor: float = 0.15
     text_max_df: float = 0.02
     text_block_max_df: int = 5_000
+    spark_session: Any = None
 
     def __post_init__(self) -> None:
         self.validate()

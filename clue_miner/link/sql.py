@@ -49,23 +49,19 @@ class LinkSQL:
     blocks: str
     prune: tuple[str, ...]
     derive: tuple[str, ...]
-    pairs: str
-    attach_scores: tuple[str, str, tuple[str, ...]]
-    null_scores: str
+    splink_inputs: tuple[str, str]
     block_stats: str
-    pair_stats: str
     cleanup: tuple[str, ...]
-    predict: str
+    accept: str  # over "{predictions}": Splink's prediction table
     rule_names: tuple[str, ...]
 
     def statements(self) -> list[str]:
-        """The statements up to the candidate pairs (pair scores are the backend's next step)."""
-        return [*self.prepare, *self.keys, self.blocks, *self.prune, *self.derive, self.pairs]
+        """The statements up to Splink's input tables (``c_in``, ``k_in``); pair tables named by
+        rules and ``c_text`` must exist."""
+        return [*self.prepare, *self.keys, self.blocks, *self.prune, *self.derive, *self.splink_inputs]
 
-    def script(self) -> str:
-        """Everything as one script, pair scores left NULL (the final statement is the predict
-        SELECT); pair tables named by rules must exist."""
-        return ";\n\n".join([*self.statements(), self.null_scores, *self.cleanup, self.predict]) + ";\n"
+    def accept_from(self, predictions: str) -> str:
+        return self.accept.replace("{predictions}", predictions)
 
 
 def _num(x: float) -> str:
@@ -179,139 +175,79 @@ def derive_sql(side: str) -> str:
     return f"CREATE OR REPLACE TABLE {side}_feat AS SELECT *, {masks} FROM {side}_feat"
 
 
-def pairs_sql(rules: Sequence[BlockingRule] = ()) -> str:
-    """``pairs``: the pairs of the keyed rules (keys not skipped) and of the pair-table rules,
-    one row per (cid, kid) with the bit mask of the rules that found it (one aggregation: DuckDB
-    spills it to disk when it outgrows the memory limit)."""
-    keyed = (
-        "SELECT c.id AS cid, k.id AS kid, CAST(1 AS BIGINT) << c.rule_id AS rules\n"
-        "  FROM block_sizes AS b\n"
-        "  JOIN c_keys AS c ON c.rule_id = b.rule_id AND c.key = b.key\n"
-        "  JOIN k_keys AS k ON k.rule_id = b.rule_id AND k.key = b.key\n"
-        "  WHERE NOT b.skipped"
-    )
-    tables = [f"SELECT cid, kid, CAST(1 AS BIGINT) << {i} AS rules FROM {r.pair_table}  /* rule {i}: {r.name} */"
-              for i, r in enumerate(rules) if r.pair_table]
-    union = "\n  UNION ALL\n  ".join([keyed, *tables])
-    return (
-        "CREATE OR REPLACE TABLE pairs AS\n"
-        f"SELECT cid, kid, bit_or(rules) AS rules FROM (\n  {union}\n) GROUP BY cid, kid"
-    )
-
-
-def attach_scores_sql(source: str = "pair_scores") -> tuple[str, str, tuple[str, ...]]:
-    """(create, insert, finish): an empty ``scored_pairs``; append ``source`` (cid, kid, rules
-    and the ``PAIR_SCORES`` columns: one chunk of scored pairs) to it; replace ``pairs`` by it."""
-    cols = ", ".join(f"{c} FLOAT" for c in PAIR_SCORES)
-    return (f"CREATE OR REPLACE TABLE scored_pairs (cid INTEGER, kid INTEGER, rules BIGINT, {cols})",
-            f"INSERT INTO scored_pairs SELECT cid, kid, rules, {', '.join(PAIR_SCORES)} FROM {source}",
-            ("DROP TABLE pairs", "ALTER TABLE scored_pairs RENAME TO pairs"))
-
-
-def null_scores_sql() -> str:
-    """``PAIR_SCORES`` columns of NULLs (no scorer: the comparisons that read them are null)."""
-    cols = ", ".join(f"CAST(NULL AS FLOAT) AS {c}" for c in PAIR_SCORES)
-    return f"CREATE OR REPLACE TABLE pairs AS SELECT cid, kid, rules, {cols} FROM pairs"
-
-
-def gamma_sql(comparison: Comparison) -> str:
-    """CASE over the levels in order: -1 for the null level, else the level's index among the
-    non-null levels (the last level is the ELSE)."""
-    whens, index = [], 0
-    for level in comparison.levels[:-1]:
-        if level.is_null:
-            whens.append(f"WHEN {level.sql_condition} THEN -1")
+def splink_input_sql(side: str, rules: Sequence[BlockingRule]) -> str:
+    """``{side}_in``, the table handed to Splink: ``{side}_feat`` plus one key list per rule
+    (``bk_<i>``, only the keys found on both sides and not skipped) and the complaint's text
+    columns (``c_text``: best / second-best cosine and the best case; NULL on the case side).
+    A pair-table rule's keys are the ids of the complaint's listed cases and the case's own id."""
+    keyed = [(i, r) for i, r in enumerate(rules) if not r.pair_table]
+    cols, joins = [], []
+    for i, rule in enumerate(rules):
+        if rule.pair_table and side == "c":
+            joins.append(f" LEFT JOIN (SELECT cid, list(CAST(kid AS VARCHAR)) AS keys FROM {rule.pair_table} "
+                         f"GROUP BY cid) AS tp{i} ON tp{i}.cid = f._id")
+            expr = f"coalesce(tp{i}.keys, []::VARCHAR[])"
+        elif rule.pair_table:
+            expr = "[CAST(f._id AS VARCHAR)]"
         else:
-            whens.append(f"WHEN {level.sql_condition} THEN {index}")
-            index += 1
-    body = "\n      ".join(whens)
-    return f"CAST(CASE\n      {body}\n      ELSE {index} END AS TINYINT) AS gamma_{comparison.name}"
-
-
-def weight_sql(comparisons: Sequence[Comparison], prior_weight: float) -> str:
-    terms = [_num(prior_weight)]
-    for comp in comparisons:
-        whens = " ".join(f"WHEN {i} THEN {_num(lv.weight)}" for i, lv in enumerate(comp.scored_levels))
-        terms.append(f"(CASE gamma_{comp.name} {whens} ELSE 0.0 END)")
-    return "\n    + ".join(terms)
-
-
-def gammas_from(comparisons: Sequence[Comparison], columns: str, source: str) -> str:
-    gammas = ",\n    ".join(gamma_sql(c) for c in comparisons)
-    return f"SELECT {columns},\n    {gammas}\n  FROM {source}"
-
-
-def predict_sql(comparisons: Sequence[Comparison], *, prior_weight: float, threshold_weight: float,
-                max_matches: int, margin_bits: float) -> str:
-    gamma_cols = ", ".join(f"gamma_{c.name}" for c in comparisons)
-    gammas = gammas_from(
-        comparisons, "p.cid, p.kid",
-        "pairs AS p JOIN c_feat AS l ON l._id = p.cid JOIN k_feat AS r ON r._id = p.kid\n"
-        "  WHERE p.cid >= $lo AND p.cid < $hi",
-    )
+            expr = f"coalesce(kl.bk_{i}, []::VARCHAR[])"
+        cols.append(f"{expr} AS bk_{i}")
+    lists = ",\n    ".join(f"list(key) FILTER (WHERE rule_id = {i}) AS bk_{i}" for i, _ in keyed) or "NULL AS none"
+    if side == "c":
+        text = "t.text_best, t.text_second, t.text_best_kid"
+        text_join = " LEFT JOIN c_text AS t ON t._id = f._id"
+    else:
+        text = "CAST(NULL AS FLOAT) AS text_best, CAST(NULL AS FLOAT) AS text_second, CAST(NULL AS INTEGER) AS text_best_kid"
+        text_join = ""
     return (
-        # MATERIALIZED: else DuckDB pushes the weight filter below the projection and evaluates
-        # every comparison twice (measured 3x slower).
-        f"WITH gammas AS MATERIALIZED (\n  {gammas}\n),\n"
-        f"weighted AS (\n  SELECT *,\n    {weight_sql(comparisons, prior_weight)} AS match_weight\n  FROM gammas\n),\n"
-        "accepted AS (\n  SELECT *, max(match_weight) OVER (PARTITION BY cid) AS best_weight,\n"
-        "    row_number() OVER (PARTITION BY cid ORDER BY match_weight DESC, kid) AS match_rank\n"
-        f"  FROM weighted WHERE match_weight >= {_num(threshold_weight)}\n)\n"
-        "SELECT cid, kid, match_weight, 1.0 / (1.0 + pow(2.0, -match_weight)) AS match_probability,\n"
-        f"  match_rank, {gamma_cols}\n"
-        f"FROM accepted\nWHERE match_rank <= {int(max_matches)} AND match_weight >= best_weight - {_num(margin_bits)}\n"
+        f"CREATE OR REPLACE TABLE {side}_in AS\n"
+        f"WITH kl AS (\n  SELECT id,\n    {lists}\n"
+        f"  FROM {side}_keys AS k JOIN block_sizes AS b USING (rule_id, key)\n"
+        "  WHERE NOT b.skipped GROUP BY id\n)\n"
+        f"SELECT f.*,\n  {', '.join(cols)},\n  {text}\n"
+        f"FROM {side}_feat AS f LEFT JOIN kl ON kl.id = f._id{text_join}{''.join(joins)}"
+    )
+
+
+def accept_sql(predictions: str, comparisons: Sequence[Comparison], *, max_matches: int, margin_bits: float) -> str:
+    """The accepted matches among Splink's predictions (already at or above the threshold): per
+    complaint the best ``max_matches`` within ``margin_bits`` of the best, best first."""
+    cols = ", ".join(f"gamma_{c.name}, mw_{c.name}" for c in comparisons)
+    return (
+        "WITH p AS (\n"
+        f"  SELECT _id_l AS cid, _id_r AS kid, match_weight, match_probability, match_key, {cols}\n"
+        f"  FROM {predictions}\n),\n"
+        "ranked AS (\n  SELECT *, max(match_weight) OVER (PARTITION BY cid) AS best_weight,\n"
+        "    row_number() OVER (PARTITION BY cid ORDER BY match_weight DESC, kid) AS match_rank\n  FROM p\n)\n"
+        "SELECT * EXCLUDE (best_weight) FROM ranked\n"
+        f"WHERE match_rank <= {int(max_matches)} AND match_weight >= best_weight - {_num(margin_bits)}\n"
         "ORDER BY cid, match_rank"
     )
 
 
-def gamma_counts_sql(comparisons: Sequence[Comparison], table: str) -> str:
-    """Gamma counts over the pairs of ``table`` (cid, kid and the ``PAIR_SCORES`` columns): random
-    pairs for u estimation, known matches for m estimation."""
-    return _gamma_counts(
-        comparisons, f"{table} AS p JOIN c_feat AS l ON l._id = p.cid JOIN k_feat AS r ON r._id = p.kid"
-    )
-
-
-def _gamma_counts(comparisons: Sequence[Comparison], source: str) -> str:
-    gammas = gammas_from(comparisons, "1 AS one", source)
-    counts = "\nUNION ALL\n".join(
-        f"SELECT '{c.name}' AS comparison, gamma_{c.name} AS gamma, count(*) AS n FROM g GROUP BY gamma_{c.name}"
-        for c in comparisons
-    )
-    return f"WITH g AS (\n  {gammas}\n)\n{counts}"
-
-
-def rule_stats_sql(n_rules: int) -> tuple[str, str]:
-    """(per-rule block stats over ``block_sizes``, per-rule pair counts over ``pairs``)."""
-    blocks = (
+def block_stats_sql() -> str:
+    """Per rule: keys on both sides, their pairs, and the keys (and pairs) skipped as too common."""
+    return (
         "SELECT rule_id, count(*) AS keys, sum(n_c * n_k) AS key_pairs,\n"
         "  count(*) FILTER (WHERE skipped) AS skipped_keys,\n"
         "  coalesce(sum(n_c * n_k) FILTER (WHERE skipped), 0) AS skipped_pairs\n"
         "FROM block_sizes GROUP BY rule_id ORDER BY rule_id"
     )
-    cols = ", ".join(f"count(*) FILTER (WHERE (rules >> {i}) & 1 = 1) AS r{i}" for i in range(n_rules))
-    return blocks, f"SELECT count(*) AS total{', ' + cols if cols else ''} FROM pairs"
 
 
-def build_link_sql(rules: Sequence[BlockingRule], comparisons: Sequence[Comparison], *,
-                   prior_weight: float, threshold_weight: float, max_matches: int, margin_bits: float,
-                   max_block_size: int) -> LinkSQL:
-    """All statements of one linking run, from the specs alone (pure; unit-testable as text)."""
-    if len(rules) > 62:
-        raise ValueError("at most 62 blocking rules (the pair's rules are a 64-bit mask)")
+def build_link_sql(rules: Sequence[BlockingRule], comparisons: Sequence[Comparison], *, max_matches: int,
+                   margin_bits: float, max_block_size: int) -> LinkSQL:
+    """The statements of one linking run around Splink, from the specs alone (pure; testable as text)."""
     return LinkSQL(
         prepare=(prepare_sql("c"), prepare_sql("k")),
         keys=(keys_sql(rules, "c"), keys_sql(rules, "k")),
         blocks=blocks_sql(rules, max_block_size),
         prune=prune_sql(rules),
         derive=(derive_sql("c"), derive_sql("k")),
-        pairs=pairs_sql(rules),
-        attach_scores=attach_scores_sql(),
-        null_scores=null_scores_sql(),
-        block_stats=rule_stats_sql(len(rules))[0],
-        pair_stats=rule_stats_sql(len(rules))[1],
-        cleanup=("DROP TABLE c_keys", "DROP TABLE k_keys", "DROP TABLE block_sizes"),
-        predict=predict_sql(comparisons, prior_weight=prior_weight, threshold_weight=threshold_weight,
-                            max_matches=max_matches, margin_bits=margin_bits),
+        splink_inputs=(splink_input_sql("c", rules), splink_input_sql("k", rules)),
+        block_stats=block_stats_sql(),
+        cleanup=("DROP TABLE c_keys", "DROP TABLE k_keys", "DROP TABLE block_sizes", "DROP TABLE c_feat",
+                 "DROP TABLE k_feat"),
+        accept=accept_sql("{predictions}", comparisons, max_matches=max_matches, margin_bits=margin_bits),
         rule_names=tuple(r.name for r in rules),
     )
