@@ -89,8 +89,9 @@ def mine(
     ``resume``: continue a run into the same ``out`` that was killed, from the extraction chunks it
     finished (same archive and options; otherwise it starts afresh). ``chunk_rows``: complaints per
     chunk. ``engine``: ``duckdb`` (extraction on this machine's ``workers`` processes) or ``spark``
-    (extraction on ``spark_master``, default ``local[*]``, in ``partitions`` partitions); linking and
-    the clue rules are the same code either way."""
+    (extraction on ``spark_master``, default ``local[*]``, in ``partitions`` partitions, and
+    Splink's pairs and scores on the same session; the per-record link features and the clue rules
+    run here either way)."""
     from clue_miner.clues.decide import ClueSettings
     from clue_miner.clues.engine import find_clues
     from clue_miner.extract.parallel import default_workers
@@ -145,18 +146,26 @@ def mine(
              "models": {"clue_miner": __version__, **_model_versions(offence_model, ner_model, category_model)},
              "rows": len(rows)}
     resumed = chunks.open(state, resume)
-    if engine == "spark":
-        from clue_miner.engines.spark import extract_on_spark
+    spark, spark_made_here = None, False
+    try:
+        if engine == "spark":
+            from clue_miner.engines.spark import extract_on_spark, spark_session
 
-        extract_on_spark(rows, resumed, chunks, options, bump, master=spark_master, partitions=partitions)
-    else:
-        _extract(rows, factory, workers, bump, chunks, resumed)
-    seconds["extract"] = time.perf_counter() - tick
+            spark, spark_made_here = spark_session(spark_master, partitions)
+            extract_on_spark(rows, resumed, chunks, options, bump, spark, partitions=partitions)
+        else:
+            _extract(rows, factory, workers, bump, chunks, resumed)
+        seconds["extract"] = time.perf_counter() - tick
 
-    tick = time.perf_counter()
-    inputs, categories = _read_back(rows, chunks, out_dir / "extractions.jsonl", link_seconds)
-    matches = _link(inputs, case_table.frame, workers, link_threshold, link_seconds)
-    del inputs
+        tick = time.perf_counter()
+        inputs, categories = _read_back(rows, chunks, out_dir / "extractions.jsonl", link_seconds)
+        matches = _link(inputs, case_table.frame, workers, link_threshold, link_seconds, spark)
+        del inputs
+    finally:
+        if spark is not None:
+            from clue_miner.engines.spark import stop_session
+
+            stop_session(spark, spark_made_here)
     by_complaint: dict[str, list[Match]] = {}
     with JsonlWriter(out_dir / "matches.jsonl") as writer:
         for m in matches:
@@ -269,11 +278,11 @@ def _read_back(rows: list[Complaint], chunks: ExtractionChunks, jsonl: Path,
 
 
 def _link(inputs: LinkInputs, frame, workers: int, threshold: float | None,  # noqa: ANN001
-          seconds: dict[str, float]) -> list[Match]:
+          seconds: dict[str, float], spark: Any = None) -> list[Match]:
     from clue_miner.link import LinkSettings
     from clue_miner.link.incidents import link_inputs
 
-    settings = LinkSettings(threads=workers)
+    settings = LinkSettings(threads=workers, spark_session=spark)
     if threshold is not None:
         settings.threshold = threshold
     return link_inputs(inputs, frame, settings=settings, summary_extractor=_summary_extractor, seconds=seconds)

@@ -1,15 +1,18 @@
-"""Extraction on Spark: ``mine --engine spark [--spark-master URL] [--partitions N]``.
+"""The Spark engine: ``mine --engine spark [--spark-master URL] [--partitions N]``.
 
 The complaints (read and checked on the driver by the same readers as the local engine, so rejected
 rows are the same) become a Spark DataFrame of (row index, text, received_at as ISO text); each
 executor's Python worker builds the extraction pipeline once (models load lazily, once per
 process) and runs it over Arrow batches in ``mapInPandas``; the results, encoded with the spool's
 lossless codec, are written to Parquet from partitions that each hold a contiguous range of rows
-in order, then read back in row order into the run's extraction chunks. From there the run is the local engine's: the same chunks,
-link, clue rules and output files, so the two engines give identical output.
+in order, then read back in row order into the run's extraction chunks. The same session then
+runs Splink's candidate pairs and scores (``clue_miner.link.spark_backend``; the per-record link
+features are built on the driver). Chunks, clue rules and output files are the local engine's, so
+the two engines give the same output.
 
 Executors need clue_miner (and its models) installed in the Python that ``spark.pyspark.python``
-names; see the README's "Spark" section. Linking runs on the driver (DuckDB) for now.
+names, and Splink's jar of similarity functions (``spark.jars``, set here; on a cluster pass it
+to spark-submit); see the README's "Spark" section.
 """
 
 from __future__ import annotations
@@ -96,6 +99,8 @@ def spark_session(master: str | None, partitions: int | None) -> tuple[Any, bool
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
     from pyspark.sql import SparkSession
 
+    from clue_miner.link.spark_backend import similarity_jar
+
     active = SparkSession.getActiveSession()
     if active is not None:
         return active, False
@@ -106,7 +111,8 @@ def spark_session(master: str | None, partitions: int | None) -> tuple[Any, bool
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.session.timeZone", "UTC")
-               .config("spark.executorEnv.OMP_NUM_THREADS", "1"))
+               .config("spark.executorEnv.OMP_NUM_THREADS", "1")
+               .config("spark.jars", similarity_jar()))  # Splink's jaro_winkler & co. for the link
     if (master or "local").startswith("local"):  # the workers are this machine's: this interpreter
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
@@ -118,10 +124,16 @@ def spark_session(master: str | None, partitions: int | None) -> tuple[Any, bool
     return session, True
 
 
+def stop_session(spark: Any, made_here: bool) -> None:
+    """Stop a session this run made and end its JVM (one the caller made is left alone)."""
+    if made_here:
+        spark.stop()
+        _shutdown_jvm()
+
+
 def extract_on_spark(rows: list[Complaint], done: int, chunks: ExtractionChunks, options: tuple[Any, ...],
-                     bump: Callable[[int], None], *, master: str | None = None,
-                     partitions: int | None = None) -> None:
-    """Extract ``rows[done:]`` on Spark and write them, in row order, to ``chunks``."""
+                     bump: Callable[[int], None], spark: Any, *, partitions: int | None = None) -> None:
+    """Extract ``rows[done:]`` on the session ``spark`` and write them, in row order, to ``chunks``."""
     import pandas as pd
     import pyarrow.parquet as pq
 
@@ -132,7 +144,6 @@ def extract_on_spark(rows: list[Complaint], done: int, chunks: ExtractionChunks,
     if not todo:
         return
     t0 = time.perf_counter()
-    spark, made_here = spark_session(master, partitions)
     n_parts = partitions or max(2, spark.sparkContext.defaultParallelism)
     frame = pd.DataFrame({"idx": range(done, len(rows)), "text": [c.text for c in todo],
                           "received_at": [c.received_at.isoformat() if c.received_at else None for c in todo]})
@@ -146,7 +157,7 @@ def extract_on_spark(rows: list[Complaint], done: int, chunks: ExtractionChunks,
     try:
         out.write.mode("overwrite").parquet(str(tmp / "out"))
         log.info("spark extracted %d complaints in %.0f s on %s", len(todo), time.perf_counter() - t0,
-                 master or "local[*]")
+                 spark.sparkContext.master)
         expected = done
 
         def in_order() -> Iterator[tuple[str, Any]]:
@@ -165,6 +176,3 @@ def extract_on_spark(rows: list[Complaint], done: int, chunks: ExtractionChunks,
             raise RuntimeError(f"spark returned {expected - done} of {len(todo)} extractions")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        if made_here:
-            spark.stop()
-            _shutdown_jvm()

@@ -154,7 +154,8 @@ class DuckDBBackend:
         db_api = DuckDBAPI(self.con)
         complaints = db_api.register("c_in", table_name="a_complaints")
         cases = db_api.register("k_in", table_name="b_cases")
-        return Linker([complaints, cases], model.settings(), log_level=None)
+        # our settings are generated and tested: validating them again costs ~0.5 s a run
+        return Linker([complaints, cases], model.settings(), log_level=None, validate_settings=False)
 
     def splink_inputs(self, plan: LinkSQL, model: SplinkModel) -> tuple[list[tuple[Any, ...]], int]:
         """Key tables, caps, derived columns and Splink's inputs ``c_in`` / ``k_in`` (the features

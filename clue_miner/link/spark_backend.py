@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -42,7 +43,6 @@ def register_text_udf(spark: Any, scorer: TextScorer | None) -> None:
 
     index = spark.sparkContext.broadcast(scorer.index) if scorer is not None else None
 
-    @pandas_udf("float")  # type: ignore[call-overload]
     def text_sim(cid: pd.Series, kid: pd.Series) -> pd.Series:
         import numpy as np
 
@@ -52,7 +52,9 @@ def register_text_udf(spark: Any, scorer: TextScorer | None) -> None:
             sim[valid] = index.value.pair_sims(cid[valid].to_numpy(np.int64), kid[valid].to_numpy(np.int64))
         return pd.Series(sim).where(~np.isnan(sim), None)
 
-    spark.udf.register(TEXT_SIM_FUNCTION, text_sim)
+    # pyspark reads the type hints to tell a Series -> Series UDF; this module's are strings
+    text_sim.__annotations__ = {"cid": pd.Series, "kid": pd.Series, "return": pd.Series}
+    spark.udf.register(TEXT_SIM_FUNCTION, pandas_udf(text_sim, "float"))
 
 
 def run_on_spark(backend: DuckDBBackend, plan: LinkSQL, model: SplinkModel, threshold_weight: float,
@@ -73,10 +75,11 @@ def run_on_spark(backend: DuckDBBackend, plan: LinkSQL, model: SplinkModel, thre
     backend.execute("DROP TABLE k_in")
     register_text_udf(spark, scorer)
     db_api = SparkAPI(spark_session=spark, break_lineage_method="persist")
-    complaints = db_api.register(spark.createDataFrame(c_in), table_name="a_complaints")
-    cases = db_api.register(spark.createDataFrame(k_in), table_name="b_cases")
+    run = uuid.uuid4().hex[:8]  # a session links several times (the incident pass): fresh names
+    complaints = db_api.register(spark.createDataFrame(c_in), table_name=f"a_complaints_{run}")
+    cases = db_api.register(spark.createDataFrame(k_in), table_name=f"b_cases_{run}")
     del c_in, k_in
-    linker = Linker([complaints, cases], model.settings("spark"), log_level=None)
+    linker = Linker([complaints, cases], model.settings("spark"), log_level=None, validate_settings=False)
     pairs = linker.inference.compute_blocked_pairs_for_predict()
     pair_counts = {str(r["match_key"]): int(r["count"])
                    for r in pairs.as_spark_dataframe().groupBy("match_key").count().collect()}
@@ -87,6 +90,8 @@ def run_on_spark(backend: DuckDBBackend, plan: LinkSQL, model: SplinkModel, thre
     above = predictions.as_spark_dataframe().select(*cols).toArrow()
     predictions.drop_table_from_database_and_remove_from_cache()
     pairs.drop_table_from_database_and_remove_from_cache()
+    for view in (complaints, cases):
+        view.drop_table_from_database_and_remove_from_cache()
     backend.con.register("spark_predictions", above)
     matches = backend.query(plan.accept_from("spark_predictions"))
     backend.con.unregister("spark_predictions")
