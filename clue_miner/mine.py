@@ -300,7 +300,7 @@ def _model_versions(offence_model: str | Path | None, ner_model: str | Path | No
     from clue_miner.api import load
 
     versions = load(offence_model=offence_model, ner_model=ner_model, category_model=category_model).versions
-    return {"extract": "rules-v1", **versions, "link": "duckdb-fs-v1", "clues": "rules-v1"}
+    return {"extract": "rules-v1", **versions, "link": "splink5-fs-v1", "clues": "rules-v1"}
 
 
 def as_date(value: str | date | datetime | None) -> date | None:

@@ -7,7 +7,7 @@ import pytest
 from clue_miner.errors import ConfigError
 from clue_miner.link import DEFAULT_M_U, LinkSettings, default_comparisons
 from clue_miner.link.comparisons import Comparison, ComparisonLevel
-from clue_miner.link.scoring import explain, match_weight, probability, u_from_counts, weight_of
+from clue_miner.link.scoring import explain, match_weight, probability, weight_of
 
 
 def test_link_scoring_probability_roundtrip() -> None:
@@ -62,13 +62,48 @@ def test_link_scoring_comparison_validation() -> None:
         Comparison("x", (ComparisonLevel("a", "TRUE", 0.5, 0.5), ComparisonLevel("b", "TRUE", 0.5, 0.5)))
 
 
-def test_link_scoring_u_from_counts() -> None:
-    comp = default_comparisons(LinkSettings())[-1]  # region: equal / different
-    new = u_from_counts([comp], {"region": {-1: 500, 0: 300, 1: 2700}})[0]
-    assert [round(lv.u, 3) for lv in new.scored_levels] == [0.1, 0.9]  # type: ignore[arg-type]
-    kept = u_from_counts([comp], {"region": {0: 3, 1: 2997}})[0]
-    assert kept.scored_levels[0].u == comp.scored_levels[0].u  # too rare to trust
-    assert u_from_counts([comp], {"region": {0: 1, 1: 10}})[0] == comp  # too few pairs
+def test_link_scoring_parameters_from_a_splink_model() -> None:
+    from clue_miner.link.splink_model import parameters_from_model
+
+    region = default_comparisons(LinkSettings())[-1]  # region: equal / different
+    model = {"comparisons": [{"output_column_name": "region", "comparison_levels": [
+        {"label_for_charts": "null", "is_null_level": True},
+        {"label_for_charts": "equal", "u_probability": 0.1},
+        {"label_for_charts": "different"}]}]}  # Splink could not estimate this level
+    new = parameters_from_model([region], model, "u")[0]
+    assert [lv.u for lv in new.scored_levels] == [0.1, region.scored_levels[1].u]
+    assert parameters_from_model([region], {"comparisons": []}, "m")[0] == region
+
+
+def test_link_scoring_splink_weights_are_the_reference_arithmetic() -> None:
+    from clue_miner.link import case_tables, complaint_tables, link_tables
+    from clue_miner.link.synthetic import synthesise
+
+    data = synthesise(200, 200, seed=9)
+    c, k = complaint_tables(data.complaints, data.extractions), case_tables(data.cases)
+    s = LinkSettings(threads=1)
+    result = link_tables(c, k, s)
+    comps = {x.name: x for x in default_comparisons(s, k.rows)}
+    assert result.matches
+    for m in result.matches:  # Splink's mw_* per comparison = log2(m/u) of the level it names
+        for name, level in m.comparisons.items():
+            want = [lv for lv in comps[name].scored_levels if lv.name == level][0].weight
+            assert math.isclose(m.weights[name], want, rel_tol=1e-6, abs_tol=1e-6)
+        total = s.prior_weight(k.rows) + sum(m.weights.values())
+        assert math.isclose(m.score, probability(total), rel_tol=1e-6, abs_tol=1e-9)
+
+
+def test_link_scoring_em_is_optional_and_runs() -> None:
+    from clue_miner.link import case_tables, complaint_tables, estimate_m_em_tables
+    from clue_miner.link.synthetic import synthesise
+
+    data = synthesise(300, 300, seed=4)
+    c, k = complaint_tables(data.complaints, data.extractions), case_tables(data.cases)
+    comps = estimate_m_em_tables(c, k, LinkSettings(threads=1))
+    defaults = default_comparisons(LinkSettings(), k.rows)
+    assert [x.name for x in comps] == [x.name for x in defaults]
+    assert comps != defaults  # EM moved some m
+    assert all(0 < lv.m <= 1 for x in comps for lv in x.scored_levels)  # type: ignore[operator]
 
 
 def test_link_scoring_estimate_u_on_synthetic() -> None:

@@ -132,3 +132,23 @@ def test_link_sql_prepare_mentions_all_columns() -> None:
     for col in ("phones", "ids", "plates", "offences", "families", "areas", "streets", "s_full", "s_py",
                 "s_psn", "s_sn", "v_full", "loc_bigrams"):
         assert f"AS {col}" in text
+
+
+def test_link_spark_translation_of_every_default_level() -> None:
+    from clue_miner.link.splink_model import spark_sql
+
+    assert spark_sql("list_has_any(phones_l, s_phones_r)") == "ARRAYS_OVERLAP(phones_l, s_phones_r)"
+    assert spark_sql("len(s_sn_l) = 0") == "SIZE(s_sn_l) = 0"
+    nested = spark_sql("len(list_filter(sites_l, lambda x: len(list_filter(sites_r, lambda y: contains(y, x))) > 0)) > 0")
+    assert nested == "SIZE(FILTER(sites_l, x -> SIZE(FILTER(sites_r, y -> CONTAINS(y, x))) > 0)) > 0"
+    settings = LinkSettings()
+    for comp in default_comparisons(settings, 10_000):
+        spark = splink_comparison(comp, "spark")
+        for level in spark["comparison_levels"]:
+            sql = level["sql_condition"]
+            # nothing of DuckDB's list dialect, nor sqlglot's string reading of it, is left
+            for duck in ("list_has_any", "list_filter", "list_transform", "lambda", "&&", "LENGTH(", "len("):
+                assert duck not in sql, (comp.name, level["label_for_charts"], sql)
+    fuzzy = [lv for lv in splink_comparison(default_comparisons(settings)[0], "spark")["comparison_levels"]
+             if lv["label_for_charts"] == "name_fuzzy"][0]
+    assert "JARO_WINKLER(x, y)" in fuzzy["sql_condition"]

@@ -137,6 +137,7 @@ def test_clue_page_highlights_and_explains(store: Store) -> None:
     assert html.count("<mark") >= 4  # entities and offence cues
     assert "#ff9e80" in html and "#b3d9ff" in html  # offence evidence and persons in different colours
     assert "phone_and_name" in html and "+12.5" in html  # which comparisons agreed, in bits
+    assert 'class="waterfall"' in html and html.count("<rect") >= 3  # a waterfall chart per match
     assert "全国默认标准" in html  # the threshold applied and its source
     detail = c.get(f"/api/clues/{REFUSED}").json()
     for key in ("clue_id", "clue_type", "score", "offence", "status", "complaint_ids", "case_ids", "complaints",
@@ -200,3 +201,21 @@ def test_only_supervisors_manage_users(store: Store) -> None:
 
 def test_serve_binds_to_localhost_by_default() -> None:
     assert inspect.signature(serve).parameters["host"].default == "127.0.0.1"
+
+
+def test_waterfall_geometry() -> None:
+    import math
+
+    from clue_miner.review.render import waterfall
+
+    m = {"score": 0.9, "comparisons": {"suspect": "phone", "date": "over_90_days"},
+         "weights": {"suspect": 16.0, "date": -3.5}}
+    w = waterfall(m, width=100)
+    names = [r["name"] for r in w["rows"]]
+    assert names == ["prior", "suspect", "date", "total"]
+    prior = w["rows"][0]["bits"]
+    assert math.isclose(prior + 16.0 - 3.5, math.log2(0.9 / 0.1))  # bars add up to the score's bits
+    assert math.isclose(w["rows"][-1]["bits"], math.log2(9.0))
+    assert [r["colour"] for r in w["rows"][1:3]] == ["#2e8b57", "#c0392b"]  # evidence for / against
+    assert all(0 <= r["x"] and r["x"] + r["w"] <= 100.5 for r in w["rows"])  # inside the chart
+    assert [r["name"] for r in waterfall({"score": 1.0, "weights": {"a": 40.0}})["rows"]] == ["a", "total"]

@@ -1,9 +1,11 @@
 """Link complaints to police case records (the public entry points of ``clue_miner.link``).
 
 A run: feature tables of both sides (``features``, ``case_features``) -> the text index and each
-complaint's nearest cases (``textsim``; with ``LinkSettings.text_similarity``) -> the generated
-SQL (``sql``) run by the backend, which unions the keyed blocking rules with the text rule's pair
-table, asks the text scorer for the cosine of every candidate pair, and scores the pairs.
+complaint's nearest cases (``textsim``; with ``LinkSettings.text_similarity``) -> our SQL builds
+the per-record features and capped key lists (``sql``) -> Splink generates the candidate pairs and
+scores them (``splink_model``; on the run's DuckDB connection, or on a Spark session with
+``LinkSettings.spark_session``) -> per complaint the best matches within the margin, and the
+corroboration rule (here: Splink has neither). u, m from labels and EM come from Splink's training.
 """
 
 from __future__ import annotations
@@ -271,16 +273,17 @@ def estimate_m_tables(complaints: SideTables, cases: SideTables, matches: Sequen
 
 
 def estimate_m_em_tables(complaints: SideTables, cases: SideTables, settings: LinkSettings | None = None,
-                         blocking_rule: str = "bk_0") -> tuple[Comparison, ...]:
-    """Comparisons with m estimated by Splink's expectation maximisation over the pairs of one
-    blocking rule (default the phone rule's keys; u fixed), the optional unsupervised step. EM
-    cannot learn the comparisons its blocking rule fixes, so their m are kept."""
+                         blocking: Sequence[str] = ("region", "day")) -> tuple[Comparison, ...]:
+    """Comparisons with m estimated by Splink's expectation maximisation (u fixed), the optional
+    unsupervised step: over the pairs that agree on the ``blocking`` columns or expressions (by
+    default same district, same day: many true pairs, few enough others). The comparisons that
+    use those columns cannot be learnt there and keep their m."""
     settings = settings or LinkSettings()
 
     def train(linker: Any, _backend: Any) -> None:
         from splink import block_on
 
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            block_on(blocking_rule, arrays_to_explode=[blocking_rule]), fix_u_probabilities=True)
+        linker.training.estimate_parameters_using_expectation_maximisation(block_on(*blocking),
+                                                                           fix_u_probabilities=True)
 
     return _trained(complaints, cases, settings, train, "m")

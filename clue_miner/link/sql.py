@@ -1,27 +1,23 @@
-"""Generate the linker's SQL from the specs, once, as plain text (no connection needed).
+"""Generate the SQL around Splink from the specs, once, as plain text (no connection needed).
 
 Tables the statements expect (registered by a backend): ``c_main``, ``c_items``, ``c_names`` and
-``k_main``, ``k_items``, ``k_names`` (see ``features.SideTables``), and the pair table of every
-rule that names one (``text_pairs``: cid, kid, text scores). Statements, in order:
+``k_main``, ``k_items``, ``k_names`` (see ``features.SideTables``), the pair table of every rule
+that names one (``text_pairs``: each complaint's nearest cases) and ``c_text`` (the complaints'
+best and second-best text cosines). Statements, in order:
 
 1. prepare: ``c_feat`` / ``k_feat`` — one row per record, list columns aggregated from long form
 2. keys: ``c_keys`` / ``k_keys`` (id, rule_id, key) — blocking keys exploded
-3. blocks: ``block_sizes`` (rule_id, key, n_c, n_k, skipped) — keys found on both sides
+3. blocks: ``block_sizes`` (rule_id, key, n_c, n_k, skipped) — keys found on both sides; a key
+   held by more than the cap on either side is skipped (Splink has no per-key cap)
 4. prune: identifier keys that were skipped are removed from the feature lists; then derived
    columns (``phone_masks``, ``s_phone_masks``, ``v_phone_masks``) are added to both feature tables
-5. pairs: ``pairs`` (cid, kid, rules) — distinct candidate pairs, ``rules`` a bit mask of rules
-6. pair scores: the backend computes ``PAIR_SCORES`` (text_sim, text_gap) for every candidate pair
-   outside SQL, chunk by chunk, and puts them into ``pairs`` (``attach_scores``; ``null_scores``
-   when there is no scorer)
-7. cleanup: the key tables are dropped (after the backend has read the blocking stats)
-8. predict: a SELECT of the accepted matches (gamma per comparison, weight, probability, rank)
-   for the complaints with $lo <= cid < $hi (backends run it in chunks to bound memory)
+5. Splink's inputs: ``c_in`` / ``k_in`` — the features plus one key list per rule (``bk_<i>``:
+   the keys that pass; Splink explodes and joins them) and the text columns
+6. cleanup: the key and feature tables are dropped (after the backend has read the blocking stats)
+7. accept (after Splink's ``predict``): per complaint the best matches within the margin
 
-Comparisons read both records (aliases ``l``, ``r``) and the pair (alias ``p``: its scores).
-
-The dialect is DuckDB's (list functions, ``lambda x: ...``, FILTER, USING SAMPLE); the structure is
-plain SQL, so another engine (Spark SQL) needs a function-name mapping (splink uses sqlglot)
-and a Jaro-Winkler UDF.
+The dialect is DuckDB's (list functions, ``lambda x: ...``, FILTER); the level conditions that
+Splink evaluates are translated for Spark by ``splink_model.spark_sql``.
 """
 
 from __future__ import annotations
@@ -38,8 +34,6 @@ ITEM_COLUMNS = (("phone", "phones"), ("s_phone", "s_phones"), ("v_phone", "v_pho
                 ("site", "sites"))
 NAME_COLUMNS = ("s_full", "s_py", "s_psn", "s_sn", "v_full", "v_py", "v_psn", "v_sn")
 SIDES = {"c": "l", "k": "r"}  # table prefix -> alias used by rules and comparisons
-# per-pair columns computed by the backend (alias p in comparisons): textsim.TextScorer's
-PAIR_SCORES = ("text_sim", "text_gap")
 
 
 @dataclass(frozen=True)

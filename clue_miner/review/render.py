@@ -36,10 +36,41 @@ def render(template: str, **context: Any) -> str:
     return environment().get_template(template).render(**context)
 
 
+def waterfall(match: Mapping[str, Any], width: int = 320, row: int = 16) -> dict[str, Any]:
+    """A match's waterfall chart (Splink's, drawn as SVG geometry for the template): the prior's
+    bits (recovered from the score: score = 2^w / (1 + 2^w)), then each comparison's bits in turn,
+    each bar from the running total before it to the one after; the last row is the total."""
+    import math
+
+    weights = dict(match.get("weights") or {})
+    score = float(match.get("score") or 0.0)
+    steps: list[tuple[str, str, float]] = []
+    if 0.0 < score < 1.0:
+        total = math.log2(score / (1.0 - score))
+        steps.append(("prior", "先验", total - sum(weights.values())))
+    for name, bits in weights.items():
+        steps.append((name, str((match.get("comparisons") or {}).get(name, "")), float(bits)))
+    running, bars = 0.0, []
+    for name, level, bits in steps:
+        bars.append((name, level, bits, running, running + bits))
+        running += bits
+    bars.append(("total", "合计", running, 0.0, running))
+    lo = min(0.0, *(min(a, b) for *_, a, b in bars))
+    hi = max(0.0, *(max(a, b) for *_, a, b in bars))
+    scale = (width - 1) / ((hi - lo) or 1.0)
+    rows = [{"name": name, "level": level, "bits": bits, "y": i * row,
+             "x": round((min(a, b) - lo) * scale, 1), "w": max(1.0, round(abs(b - a) * scale, 1)),
+             "colour": "#4a7bb7" if name == "total" else ("#2e8b57" if bits >= 0 else "#c0392b")}
+            for i, (name, level, bits, a, b) in enumerate(bars)]
+    return {"rows": rows, "width": width, "height": len(rows) * row, "zero": round(-lo * scale, 1), "row": row}
+
+
 def clue_page_context(detail: Mapping[str, Any]) -> dict[str, Any]:
-    """The clue page's data: each complaint's highlighted HTML and its spans."""
+    """The clue page's data: each complaint's highlighted HTML and its spans, each match's
+    waterfall chart."""
     texts = []
     for c in detail.get("complaints", []):
         spans = spans_for(c["id"], c["text"], c.get("extraction"), detail.get("evidence", []))
         texts.append({**c, "html": highlight(c["text"], spans), "spans": spans})
-    return {"clue": detail, "complaints": texts}
+    charts = [waterfall(m) for m in detail.get("matches", [])]
+    return {"clue": detail, "complaints": texts, "waterfalls": charts}
