@@ -284,8 +284,9 @@ def test_link_synthetic_2000_runs() -> None:
 
 
 def test_link_features_prepared_in_id_ranges_give_the_same_matches(monkeypatch) -> None:  # noqa: ANN001
-    """A side larger than PREPARE_ROWS has its features built a range of ids at a time (the list
-    aggregations do not spill; 10^6 records ran out of DuckDB's 512MB in one go): same matches."""
+    """A side larger than PREPARE_ROWS has its features and Splink's input table (key lists) built a
+    range of ids at a time (the list aggregations do not spill; 10^6 records ran out of DuckDB's
+    512MB in one go): same matches."""
     from clue_miner.link import duckdb_backend
 
     data = synthesise(300, 300, seed=11)
@@ -303,6 +304,8 @@ def test_link_features_prepared_in_id_ranges_give_the_same_matches(monkeypatch) 
                         lambda self, statement: (calls.append(statement), execute(self, statement))[1])
     assert run() == whole and whole
     assert sum(s.startswith("INSERT INTO c_feat") for s in calls) >= 7
+    assert sum(s.startswith("INSERT INTO c_in") for s in calls) >= 7  # Splink's inputs too
+    assert sum(s.startswith("INSERT INTO k_in") for s in calls) >= 7
 
 
 def test_link_threshold_setting_filters() -> None:

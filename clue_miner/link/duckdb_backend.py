@@ -160,8 +160,9 @@ class DuckDBBackend:
     def splink_inputs(self, plan: LinkSQL, model: SplinkModel) -> tuple[list[tuple[Any, ...]], int]:
         """Key tables, caps, derived columns and Splink's inputs ``c_in`` / ``k_in`` (the features
         must be prepared); returns the blocking stats and the number of pairs the keys promise."""
-        for statement in plan.statements()[len(plan.prepare):]:
+        for statement in plan.statements()[len(plan.prepare):-len(plan.splink_inputs)]:
             self.execute(statement)
+        self._splink_inputs(plan)
         block_stats = self.rows(plan.block_stats)
         promised = sum(int(row[2] or 0) - int(row[4] or 0) for row in block_stats)
         for rule_id in model.pair_table_rules():
@@ -169,6 +170,20 @@ class DuckDBBackend:
         for statement in plan.cleanup:
             self.execute(statement)
         return block_stats, promised
+
+    def _splink_inputs(self, plan: LinkSQL, rows: int | None = None) -> None:
+        """``plan.splink_inputs``; a side of more than ``rows`` records a range of ``_id`` at a time
+        (the per-record key lists are list aggregations, which do not spill)."""
+        from clue_miner.link.sql import splink_input_sql
+
+        rows = rows or PREPARE_ROWS
+        for side, statement in zip(("c", "k"), plan.splink_inputs, strict=True):
+            n, lo, hi = self.rows(f"SELECT count(*), min(_id), max(_id) FROM {side}_feat")[0]
+            if n <= rows:
+                self.execute(statement)
+                continue
+            for start in range(int(lo), int(hi) + 1, rows):
+                self.execute(splink_input_sql(side, plan.rules, (start, start + rows), create=start == int(lo)))
 
     def run(self, plan: LinkSQL, model: SplinkModel, threshold_weight: float,
             chunk_pairs: int = 2_000_000) -> RunOutput:
@@ -207,10 +222,11 @@ class DuckDBBackend:
             if tables else None
         return RunOutput(matches, seconds, block_stats, pair_counts, n_chunks)
 
+
 @dataclass(frozen=True)
 class RunOutput:
     matches: pa.Table | None
     seconds: dict[str, float]
     block_stats: list[tuple[Any, ...]]
-    pair_counts: dict[str, int]  # candidate pairs per Splink match_key (the first rule that found them)
+    pair_counts: dict[str, int]  # candidate pairs per Splink match_key (each pair once, see LinkResult)
     chunks: int

@@ -150,17 +150,24 @@ class SplinkModel:
         return levels, weights
 
 
-def parameters_from_model(comparisons: Sequence[Comparison], model: Mapping[str, Any],
-                          which: str) -> tuple[Comparison, ...]:
+def parameters_from_model(comparisons: Sequence[Comparison], model: Mapping[str, Any], which: str,
+                          sampled_pairs: int | None = None, min_count: int = 10) -> tuple[Comparison, ...]:
     """Our comparisons with the m or u (``which``) of a trained Splink model (its JSON dict,
-    ``linker.misc.save_model_to_json()``); a level Splink could not estimate keeps its value."""
+    ``linker.misc.save_model_to_json()``); a level Splink could not estimate keeps its value.
+    With ``sampled_pairs`` (u from that many random pairs) a level seen fewer than ``min_count``
+    times keeps its hand-set u too: absence, or one chance pair, in a sample is weak evidence, and a
+    u of 1/sample would give an identifier the weight of a coin toss (Splink reports no counts:
+    u x sample is an upper bound of the level's count, so the guard never keeps a frequent level)."""
     trained: dict[str, dict[str, float]] = {}
     for comp in model.get("comparisons", []):
         values = {}
         for level in comp.get("comparison_levels", []):
             value = level.get(f"{which}_probability")
-            if not level.get("is_null_level") and value is not None and value > 0:
-                values[level["label_for_charts"]] = float(value)
+            if level.get("is_null_level") or not isinstance(value, (int, float)) or value <= 0:
+                continue
+            if sampled_pairs is not None and value * sampled_pairs < min_count:
+                continue
+            values[level["label_for_charts"]] = float(value)
         trained[comp["output_column_name"]] = values
     out = []
     for comp in comparisons:

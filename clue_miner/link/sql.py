@@ -47,7 +47,11 @@ class LinkSQL:
     block_stats: str
     cleanup: tuple[str, ...]
     accept: str  # over "{predictions}": Splink's prediction table
-    rule_names: tuple[str, ...]
+    rules: tuple[BlockingRule, ...]
+
+    @property
+    def rule_names(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self.rules)
 
     def statements(self) -> list[str]:
         """The statements up to Splink's input tables (``c_in``, ``k_in``); pair tables named by
@@ -169,17 +173,22 @@ def derive_sql(side: str) -> str:
     return f"CREATE OR REPLACE TABLE {side}_feat AS SELECT *, {masks} FROM {side}_feat"
 
 
-def splink_input_sql(side: str, rules: Sequence[BlockingRule]) -> str:
+def splink_input_sql(side: str, rules: Sequence[BlockingRule], ids: tuple[int, int] | None = None,
+                     create: bool = True) -> str:
     """``{side}_in``, the table handed to Splink: ``{side}_feat`` plus one key list per rule
     (``bk_<i>``, only the keys found on both sides and not skipped) and the complaint's text
     columns (``c_text``: best / second-best cosine and the best case; NULL on the case side).
-    A pair-table rule's keys are the ids of the complaint's listed cases and the case's own id."""
+    A pair-table rule's keys are the ids of the complaint's listed cases and the case's own id.
+    With ``ids`` (lo, hi) only those records, created (``create``) or appended (the key lists are
+    aggregated in memory: a large side is built a range at a time, as in ``prepare_sql``)."""
     keyed = [(i, r) for i, r in enumerate(rules) if not r.pair_table]
     cols, joins = [], []
+    cond = f"_id >= {int(ids[0])} AND _id < {int(ids[1])}" if ids is not None else "TRUE"
     for i, rule in enumerate(rules):
         if rule.pair_table and side == "c":
+            where = cond.replace("_id", "cid")
             joins.append(f" LEFT JOIN (SELECT cid, list(CAST(kid AS VARCHAR)) AS keys FROM {rule.pair_table} "
-                         f"GROUP BY cid) AS tp{i} ON tp{i}.cid = f._id")
+                         f"WHERE {where} GROUP BY cid) AS tp{i} ON tp{i}.cid = f._id")
             expr = f"coalesce(tp{i}.keys, []::VARCHAR[])"
         elif rule.pair_table:
             expr = "[CAST(f._id AS VARCHAR)]"
@@ -193,13 +202,14 @@ def splink_input_sql(side: str, rules: Sequence[BlockingRule]) -> str:
     else:
         text = "CAST(NULL AS FLOAT) AS text_best, CAST(NULL AS FLOAT) AS text_second, CAST(NULL AS INTEGER) AS text_best_kid"
         text_join = ""
+    head = f"CREATE OR REPLACE TABLE {side}_in AS\n" if create else f"INSERT INTO {side}_in\n"
     return (
-        f"CREATE OR REPLACE TABLE {side}_in AS\n"
-        f"WITH kl AS (\n  SELECT id,\n    {lists}\n"
+        head
+        + f"WITH kl AS (\n  SELECT id,\n    {lists}\n"
         f"  FROM {side}_keys AS k JOIN block_sizes AS b USING (rule_id, key)\n"
-        "  WHERE NOT b.skipped GROUP BY id\n)\n"
+        f"  WHERE NOT b.skipped AND {cond.replace('_id', 'id')} GROUP BY id\n)\n"
         f"SELECT f.*,\n  {', '.join(cols)},\n  {text}\n"
-        f"FROM {side}_feat AS f LEFT JOIN kl ON kl.id = f._id{text_join}{''.join(joins)}"
+        f"FROM (SELECT * FROM {side}_feat WHERE {cond}) AS f LEFT JOIN kl ON kl.id = f._id{text_join}{''.join(joins)}"
     )
 
 
@@ -243,5 +253,5 @@ def build_link_sql(rules: Sequence[BlockingRule], comparisons: Sequence[Comparis
         cleanup=("DROP TABLE c_keys", "DROP TABLE k_keys", "DROP TABLE block_sizes", "DROP TABLE c_feat",
                  "DROP TABLE k_feat"),
         accept=accept_sql("{predictions}", comparisons, max_matches=max_matches, margin_bits=margin_bits),
-        rule_names=tuple(r.name for r in rules),
+        rules=tuple(rules),
     )
