@@ -129,7 +129,7 @@ def test_link_scoring_chunks_do_not_change_results() -> None:
     data = synthesise(300, 300, seed=5)
     c, k = complaint_tables(data.complaints, data.extractions), case_tables(data.cases)
     one = link_tables(c, k, LinkSettings(threads=1))
-    many = link_tables(c, k, replace(LinkSettings(threads=1), chunk_pairs=50))
+    many = link_tables(c, k, replace(LinkSettings(threads=1), chunk_pairs=400))
     assert many.stats["scoring_chunks"] > 1 == one.stats["scoring_chunks"]
     assert [m.to_dict() for m in many.matches] == [m.to_dict() for m in one.matches]
 

@@ -105,17 +105,17 @@ class DuckDBBackend:
                 "text_second": pa.array(np.asarray(near.second, np.float32)),
                 "text_best_kid": pa.array(np.asarray(near.best_kid, np.int32))}))
 
+        self.text_cache = _PairCosines(scorer)
+        cache = self.text_cache
+
         # no annotations: DuckDB evaluates them, and pyarrow is imported locally
         def text_sim(cid, kid):  # noqa: ANN001, ANN202
-            n = len(cid)
-            if scorer is None:
-                return pa.nulls(n, pa.float32())
             valid = np.asarray(pa.compute.and_(pa.compute.is_valid(cid), pa.compute.is_valid(kid)))
-            sim = np.full(n, np.nan, np.float32)
+            sim = np.full(len(cid), np.nan, np.float32)
             if valid.any():
                 c = np.asarray(cid.fill_null(0).to_numpy(zero_copy_only=False))[valid]
                 k = np.asarray(kid.fill_null(0).to_numpy(zero_copy_only=False))[valid]
-                sim[valid] = scorer.index.pair_sims(c, k)
+                sim[valid] = cache(c, k)
             return pa.array(sim, mask=np.isnan(sim))
 
         with contextlib.suppress(Exception):  # a second run on this connection replaces it
@@ -185,6 +185,23 @@ class DuckDBBackend:
             for start in range(int(lo), int(hi) + 1, rows):
                 self.execute(splink_input_sql(side, plan.rules, (start, start + rows), create=start == int(lo)))
 
+    def _prime_text(self, blocked_pairs: str) -> None:
+        """Compute the text cosine of every candidate pair of Splink's blocked-pairs table at once
+        (one sparse product) for ``clue_text_sim`` to look up: its levels would otherwise compute a
+        pair's cosine once per level they test."""
+        cache = getattr(self, "text_cache", None)
+        if cache is None or cache.scorer is None:
+            return
+        try:
+            from splink.internals.unique_id_concat import CONCAT_SEPARATOR
+        except ImportError:  # pragma: no cover - Splink moved it: the function computes as it goes
+            return
+        ids = self.con.sql(
+            f"SELECT CAST(split_part(join_key_l, '{CONCAT_SEPARATOR}', 2) AS INTEGER) AS cid, "
+            f"CAST(split_part(join_key_r, '{CONCAT_SEPARATOR}', 2) AS INTEGER) AS kid FROM {blocked_pairs}"
+        ).fetchnumpy()
+        cache.prime(ids["cid"], ids["kid"])
+
     def run(self, plan: LinkSQL, model: SplinkModel, threshold_weight: float,
             chunk_pairs: int = 2_000_000) -> RunOutput:
         """Execute a plan: feature tables and key lists (ours), then Splink's blocking and
@@ -209,6 +226,7 @@ class DuckDBBackend:
             pairs = linker.inference.compute_blocked_pairs_for_predict_chunk(*chunk)
             for key, n in self.rows(f"SELECT match_key, count(*) FROM {pairs.physical_name} GROUP BY match_key"):
                 pair_counts[str(key)] = pair_counts.get(str(key), 0) + int(n)
+            self._prime_text(pairs.physical_name)
             tb = time.perf_counter()
             predictions = linker.inference.predict_chunk(*chunk, threshold_match_weight=threshold_weight)
             tables.append(self.query(plan.accept_from(predictions.physical_name)))
@@ -221,6 +239,49 @@ class DuckDBBackend:
         matches = pa.concat_tables(tables).sort_by([("cid", "ascending"), ("match_rank", "ascending")]) \
             if tables else None
         return RunOutput(matches, seconds, block_stats, pair_counts, n_chunks)
+
+
+class _PairCosines:
+    """The pairs' text cosines for ``clue_text_sim``: looked up among the pairs computed at once
+    (``prime``), computed on the spot for any other pair (random pairs of u estimation)."""
+
+    def __init__(self, scorer: TextScorer | None) -> None:
+        import numpy as np
+
+        self.scorer = scorer
+        self.keys = np.zeros(0, np.uint64)
+        self.values = np.zeros(0, np.float32)
+
+    @staticmethod
+    def _key(cid: np.ndarray, kid: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        return (np.asarray(cid, np.uint64) << np.uint64(32)) | np.asarray(kid, np.uint64)
+
+    def prime(self, cid: np.ndarray, kid: np.ndarray) -> None:
+        import numpy as np
+
+        if self.scorer is None:
+            return
+        keys = np.sort(self._key(cid, kid))  # Splink's blocked pairs are distinct
+        self.keys = keys
+        self.values = self.scorer.index.pair_sims((keys >> np.uint64(32)).astype(np.int64),
+                                                  (keys & np.uint64(0xFFFFFFFF)).astype(np.int64))
+
+    def __call__(self, cid: np.ndarray, kid: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        out = np.full(len(cid), np.nan, np.float32)
+        if self.scorer is None or len(cid) == 0:
+            return out
+        keys = self._key(cid, kid)
+        pos = np.searchsorted(self.keys, keys)
+        hit = pos < len(self.keys)
+        hit[hit] = self.keys[pos[hit]] == keys[hit]
+        out[hit] = self.values[pos[hit]]
+        if not hit.all():
+            out[~hit] = self.scorer.index.pair_sims(np.asarray(cid)[~hit], np.asarray(kid)[~hit])
+        return out
 
 
 @dataclass(frozen=True)

@@ -240,13 +240,17 @@ class LinkSettings:
         than ``text_block_max_df`` records count in the cosines but do not look for neighbours:
         with a fractional cap alone the product grows with the square of the archive (10^6 x 10^6
         did not finish); equal to the fractional cap at 10^5 x 10^5, so nothing changes below.
-    chunk_pairs: candidate pairs scored per query (memory bound; complaints never split).
+    chunk_pairs: about this many candidate pairs per Splink blocking + predict round (the
+        complaints split into ceil(pairs the keys promise / chunk_pairs) chunks by Splink's hash of
+        their id; each round re-explodes the keys, so fewer rounds are faster while they fit).
     spark_session: a SparkSession on which Splink generates and scores the pairs
         (``spark_backend``; its ``spark.jars`` should hold ``spark_backend.similarity_jar()``);
         None: Splink on the run's own DuckDB connection.
-    threads / memory_limit: DuckDB settings (None: DuckDB's defaults). 512MB keeps the linker's
-        own footprint near 0.6 GB at 10^5 x 10^5 (1GB: ~20% faster, ~1 GB); beyond it DuckDB spills
-        to a temporary directory.
+    threads / memory_limit: DuckDB settings (None: DuckDB's defaults); beyond the limit DuckDB
+        spills to a temporary directory. On Splink, 10^5 x 10^5 generated (``link_bench.py``'s
+        data, 10.8M candidate pairs, 2 threads): 512MB with 2M-pair chunks 225 s (7 rounds); 1GB
+        with 4M 145 s (4 rounds; the benchmark's peak 2.0 GB); 1GB with 8M 168 s; 512MB in one
+        round runs out of memory in Splink's blocking. (Our own SQL engine before Splink: 117 s.)
     """
 
     threshold: float = 0.6
@@ -264,9 +268,9 @@ class LinkSettings:
     m_u: Mapping[str, Mapping[str, MU]] | None = None
     blocking_rules: Sequence[Any] | None = None
     comparisons: Sequence[Any] | None = None
-    chunk_pairs: int = 2_000_000
+    chunk_pairs: int = 4_000_000
     threads: int | None = None
-    memory_limit: str | None = "512MB"
+    memory_limit: str | None = "1GB"
     text_similarity: bool = True
     text_top_k: int = 5
     text_floor: float = 0.15
