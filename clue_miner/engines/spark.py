@@ -113,12 +113,14 @@ def spark_session(master: str | None, partitions: int | None) -> tuple[Any, bool
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.executorEnv.OMP_NUM_THREADS", "1")
                .config("spark.jars", similarity_jar()))  # Splink's jaro_winkler & co. for the link
-    if (master or "local").startswith("local"):  # the workers are this machine's: this interpreter
+    local = (master or "local").startswith("local")
+    if local:  # the workers are this machine's: this interpreter; the JVM holds Splink's joins
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-        builder = builder.config("spark.pyspark.python", os.environ["PYSPARK_PYTHON"])
-    if partitions:
-        builder = builder.config("spark.sql.shuffle.partitions", str(partitions))
+        builder = (builder.config("spark.pyspark.python", os.environ["PYSPARK_PYTHON"])
+                   .config("spark.driver.memory", os.environ.get("CLUE_MINER_SPARK_DRIVER_MEMORY", "4g")))
+    if partitions or local:  # Splink's many small stages: 200 shuffle partitions cost more than they give
+        builder = builder.config("spark.sql.shuffle.partitions", str(partitions or 8))
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session, True

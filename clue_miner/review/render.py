@@ -54,7 +54,8 @@ def waterfall(match: Mapping[str, Any], width: int = 320, row: int = 16) -> dict
     for name, level, bits in steps:
         bars.append((name, level, bits, running, running + bits))
         running += bits
-    bars.append(("total", "合计", running, 0.0, running))
+    # a score of exactly 0 or 1 hides the prior (the float saturates): the total is the evidence's
+    bars.append(("total", "合计" if steps and steps[0][0] == "prior" else "证据合计（不含先验）", running, 0.0, running))
     lo = min(0.0, *(min(a, b) for *_, a, b in bars))
     hi = max(0.0, *(max(a, b) for *_, a, b in bars))
     scale = (width - 1) / ((hi - lo) or 1.0)
