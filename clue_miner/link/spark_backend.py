@@ -33,9 +33,10 @@ def similarity_jar() -> str:
     return similarity_jar_location()
 
 
-def register_text_udf(spark: Any, scorer: TextScorer | None) -> None:
+def register_text_udf(spark: Any, scorer: TextScorer | None) -> Any:
     """``clue_text_sim(cid, kid)`` on ``spark``: the pair's cosine (NULL when a side has no
-    text, always NULL without a scorer); the index travels to the executors once, broadcast."""
+    text, always NULL without a scorer); the index travels to the executors once, broadcast.
+    Returns the broadcast (None without a scorer) for the caller to destroy after the run."""
     import pandas as pd
     from pyspark.sql.functions import pandas_udf
 
@@ -55,6 +56,7 @@ def register_text_udf(spark: Any, scorer: TextScorer | None) -> None:
     # pyspark reads the type hints to tell a Series -> Series UDF; this module's are strings
     text_sim.__annotations__ = {"cid": pd.Series, "kid": pd.Series, "return": pd.Series}
     spark.udf.register(TEXT_SIM_FUNCTION, pandas_udf(text_sim, "float"))
+    return index
 
 
 def run_on_spark(backend: DuckDBBackend, plan: LinkSQL, model: SplinkModel, threshold_weight: float,
@@ -73,7 +75,7 @@ def run_on_spark(backend: DuckDBBackend, plan: LinkSQL, model: SplinkModel, thre
     c_in, k_in = backend.query("SELECT * FROM c_in"), backend.query("SELECT * FROM k_in")
     backend.execute("DROP TABLE c_in")
     backend.execute("DROP TABLE k_in")
-    register_text_udf(spark, scorer)
+    index = register_text_udf(spark, scorer)
     db_api = SparkAPI(spark_session=spark, break_lineage_method="persist")
     run = uuid.uuid4().hex[:8]  # a session links several times (the incident pass): fresh names
     complaints = db_api.register(spark.createDataFrame(c_in), table_name=f"a_complaints_{run}")
@@ -92,6 +94,8 @@ def run_on_spark(backend: DuckDBBackend, plan: LinkSQL, model: SplinkModel, thre
     pairs.drop_table_from_database_and_remove_from_cache()
     for view in (complaints, cases):
         view.drop_table_from_database_and_remove_from_cache()
+    if index is not None:
+        index.destroy()
     backend.con.register("spark_predictions", above)
     matches = backend.query(plan.accept_from("spark_predictions"))
     backend.con.unregister("spark_predictions")
