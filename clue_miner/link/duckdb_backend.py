@@ -8,6 +8,7 @@ import logging
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -134,17 +135,23 @@ class DuckDBBackend:
     def prepare(self, plan: LinkSQL, rows: int | None = None) -> None:
         """``plan.prepare`` (``c_feat`` / ``k_feat``); a side of more than ``rows`` records a range
         of ``_id`` at a time: the list aggregations keep their state in memory and do not spill,
-        so at 10^6 records under the default 512MB limit they ran out of memory in one go."""
+        so at 10^6 records under a 512MB limit they ran out of memory in one go."""
         from clue_miner.link.sql import prepare_sql
 
-        rows = rows or PREPARE_ROWS
         for side, statement in zip(("c", "k"), plan.prepare, strict=True):
-            n, lo, hi = self.rows(f"SELECT count(*), min(_id), max(_id) FROM {side}_main")[0]
-            if n <= rows:
-                self.execute(statement)
-                continue
-            for start in range(int(lo), int(hi) + 1, rows):
-                self.execute(prepare_sql(side, (start, start + rows), create=start == int(lo)))
+            self._ranged(f"{side}_main", statement, lambda ids, create, side=side: prepare_sql(side, ids, create), rows)
+
+    def _ranged(self, source: str, whole: str, part: Callable[[tuple[int, int], bool], str],
+                rows: int | None = None) -> None:
+        """Run ``whole``, or, when ``source`` holds more than ``rows`` records, ``part(ids, create)``
+        for each range of ``_id`` (the first creating the table, the rest appending to it)."""
+        rows = rows or PREPARE_ROWS
+        n, lo, hi = self.rows(f"SELECT count(*), min(_id), max(_id) FROM {source}")[0]
+        if n <= rows:
+            self.execute(whole)
+            return
+        for start in range(int(lo), int(hi) + 1, rows):
+            self.execute(part((start, start + rows), start == int(lo)))
 
     def linker(self, model: SplinkModel) -> Any:
         """A Splink ``Linker`` over ``c_in`` and ``k_in`` on this connection (complaints on the
@@ -176,14 +183,9 @@ class DuckDBBackend:
         (the per-record key lists are list aggregations, which do not spill)."""
         from clue_miner.link.sql import splink_input_sql
 
-        rows = rows or PREPARE_ROWS
         for side, statement in zip(("c", "k"), plan.splink_inputs, strict=True):
-            n, lo, hi = self.rows(f"SELECT count(*), min(_id), max(_id) FROM {side}_feat")[0]
-            if n <= rows:
-                self.execute(statement)
-                continue
-            for start in range(int(lo), int(hi) + 1, rows):
-                self.execute(splink_input_sql(side, plan.rules, (start, start + rows), create=start == int(lo)))
+            self._ranged(f"{side}_feat", statement,
+                         lambda ids, create, side=side: splink_input_sql(side, plan.rules, ids, create), rows)
 
     def _prime_text(self, blocked_pairs: str) -> None:
         """Compute the text cosine of every candidate pair of Splink's blocked-pairs table at once
