@@ -1,6 +1,6 @@
 """``mine``: complaint archive + case table in, the output directory of DESIGN.md out.
 
-read -> extract (all cores) -> link (DuckDB) -> clue rules -> write. Extractions are streamed, not
+read -> extract (all cores) -> link (Splink) -> clue rules -> write. Extractions are streamed, not
 held: they go to disk in numbered chunks as they are made (``io.chunks``, Parquet), and are read
 back from there, chunk by chunk, by ``extractions.jsonl``, the linker's feature tables and the
 clue rules. A killed run keeps its chunks in ``OUT/.work``; ``resume=True`` (``--resume``) starts
@@ -141,9 +141,10 @@ def mine(
 
     link_seconds: dict[str, float] = {}
     chunks = ExtractionChunks(out_dir, chunk_rows)
+    versions = {"clue_miner": __version__, **_model_versions(offence_model, ner_model, category_model)}
     state = {"complaints": file_fingerprint(complaints), "map": dict(complaint_map or {}), "encoding": encoding,
              "thresholds": file_fingerprint(thresholds) if thresholds else None, "province": province,
-             "models": {"clue_miner": __version__, **_model_versions(offence_model, ner_model, category_model)},
+             "models": versions,
              "rows": len(rows)}
     resumed = chunks.open(state, resume)
     spark, spark_made_here = None, False
@@ -216,7 +217,7 @@ def mine(
         "workers": workers,
         "resumed_rows": resumed,
         "engine": engine if engine != "spark" else f"spark ({spark_master or 'local[*]'})",
-        "versions": {"clue_miner": __version__, **_model_versions(offence_model, ner_model, category_model)},
+        "versions": versions,
         "inputs": {"complaints": str(complaints), "cases": str(cases),
                    "thresholds": str(thresholds) if thresholds else "shipped"},
     }

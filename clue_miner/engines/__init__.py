@@ -1,3 +1,4 @@
-"""Where ``mine`` runs its extraction: on this machine's processes (``local``, the default) or on a
-Spark cluster (``spark``). Both write the same numbered extraction chunks (``io.chunks``); linking,
-clue rules and the output files are then the same code."""
+"""Where ``mine`` runs: extraction on this machine's processes and Splink's linking on DuckDB
+(``duckdb``, the default), or both on a Spark cluster (``spark``). Both engines write the same
+numbered extraction chunks (``io.chunks``); link features, clue rules and output files are the
+same code."""

@@ -167,7 +167,7 @@ class DuckDBBackend:
     def splink_inputs(self, plan: LinkSQL, model: SplinkModel) -> tuple[list[tuple[Any, ...]], int]:
         """Key tables, caps, derived columns and Splink's inputs ``c_in`` / ``k_in`` (the features
         must be prepared); returns the blocking stats and the number of pairs the keys promise."""
-        for statement in plan.statements()[len(plan.prepare):-len(plan.splink_inputs)]:
+        for statement in plan.blocking_statements():
             self.execute(statement)
         self._splink_inputs(plan)
         block_stats = self.rows(plan.block_stats)

@@ -22,7 +22,7 @@ from clue_miner.link.comparisons import Comparison, default_comparisons
 from clue_miner.link.features import SideTables, SummaryExtractor, complaint_tables
 from clue_miner.link.settings import LinkSettings
 from clue_miner.link.splink_model import SplinkModel, parameters_from_model
-from clue_miner.link.sql import build_link_sql
+from clue_miner.link.sql import LinkSQL, build_link_sql
 from clue_miner.link.textsim import TextIndex, TextScorer, fit_text_index
 from clue_miner.types import Complaint, Extraction, Match
 
@@ -85,6 +85,14 @@ def text_scorer(complaints: SideTables, cases: SideTables, settings: LinkSetting
     return TextScorer(index, index.neighbours(settings.text_top_k, settings.text_floor))
 
 
+def _plan(settings: LinkSettings, n_cases: int) -> tuple[LinkSQL, SplinkModel]:
+    """The SQL around Splink and the Splink model of a run over ``n_cases`` case records."""
+    rules, comps = specs(settings, n_cases)
+    plan = build_link_sql(rules, comps, max_matches=settings.max_matches_per_complaint,
+                          margin_bits=settings.margin_bits, max_block_size=settings.max_block_size)
+    return plan, SplinkModel(rules, comps, settings.prior(n_cases))
+
+
 def _empty_stats(n_c: int, n_k: int) -> dict[str, Any]:
     return {"complaints": n_c, "cases": n_k, "candidate_pairs": 0, "pairs_by_rule": {}, "blocking": {},
             "matches": 0, "complaints_matched": 0, "seconds": {}}
@@ -101,10 +109,8 @@ def link_tables(complaints: SideTables, cases: SideTables, settings: LinkSetting
     n_c, n_k = complaints.rows, cases.rows
     if n_c == 0 or n_k == 0:
         return LinkResult([], _empty_stats(n_c, n_k))
-    rules, comps = specs(settings, n_k)
-    plan = build_link_sql(rules, comps, max_matches=settings.max_matches_per_complaint,
-                          margin_bits=settings.margin_bits, max_block_size=settings.max_block_size)
-    model = SplinkModel(rules, comps, settings.prior(n_k))
+    plan, model = _plan(settings, n_k)
+    rules = model.rules
     t0 = time.perf_counter()
     scorer = text_scorer(complaints, cases, settings, text_background)
     t1 = time.perf_counter()
@@ -213,12 +219,9 @@ def _trained(complaints: SideTables, cases: SideTables, settings: LinkSettings, 
     model of this data (a level Splink could not estimate keeps its value)."""
     from clue_miner.link.duckdb_backend import DuckDBBackend
 
-    rules, comps = specs(settings, cases.rows)
+    plan, model = _plan(settings, cases.rows)
     if complaints.rows == 0 or cases.rows == 0:
-        return comps
-    plan = build_link_sql(rules, comps, max_matches=settings.max_matches_per_complaint,
-                          margin_bits=settings.margin_bits, max_block_size=settings.max_block_size)
-    model = SplinkModel(rules, comps, settings.prior(cases.rows))
+        return model.comparisons
     scorer = text_scorer(complaints, cases, settings)
     with DuckDBBackend(settings.threads, settings.memory_limit) as backend:
         backend.load(complaints, cases)
@@ -228,7 +231,7 @@ def _trained(complaints: SideTables, cases: SideTables, settings: LinkSettings, 
         linker = backend.linker(model)
         train(linker, backend)
         trained = linker.misc.save_model_to_json()
-    return parameters_from_model(comps, trained, which, sampled_pairs)
+    return parameters_from_model(model.comparisons, trained, which, sampled_pairs)
 
 
 def estimate_u_tables(complaints: SideTables, cases: SideTables, settings: LinkSettings | None = None,

@@ -145,7 +145,7 @@ class SplinkModel:
             gamma = row[f"gamma_{comp.name}"]
             if gamma is None or gamma < 0:
                 continue
-            levels[comp.name] = comp.scored_levels[our_gamma(comp, gamma)].name
+            levels[comp.name] = comp.level_name(our_gamma(comp, gamma))
             weights[comp.name] = float(row[f"mw_{comp.name}"])
         return levels, weights
 

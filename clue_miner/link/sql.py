@@ -53,10 +53,15 @@ class LinkSQL:
     def rule_names(self) -> tuple[str, ...]:
         return tuple(r.name for r in self.rules)
 
+    def blocking_statements(self) -> list[str]:
+        """The statements between the feature tables (``prepare``) and Splink's inputs
+        (``splink_inputs``): keys, their caps, pruning and the derived columns."""
+        return [*self.keys, self.blocks, *self.prune, *self.derive]
+
     def statements(self) -> list[str]:
-        """The statements up to Splink's input tables (``c_in``, ``k_in``); pair tables named by
+        """All statements up to Splink's input tables (``c_in``, ``k_in``); pair tables named by
         rules and ``c_text`` must exist."""
-        return [*self.prepare, *self.keys, self.blocks, *self.prune, *self.derive, *self.splink_inputs]
+        return [*self.prepare, *self.blocking_statements(), *self.splink_inputs]
 
     def accept_from(self, predictions: str) -> str:
         return self.accept.replace("{predictions}", predictions)
