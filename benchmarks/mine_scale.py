@@ -61,12 +61,17 @@ def run(data: Path, n: int, work: Path, workers: int | None, ner_model: str | No
     per_k = {k: v / n * 1000 for k, v in link.items()}
     print("  link steps (s, s per 1,000 complaints): " +
           ", ".join(f"{k} {link[k]:.1f} ({per_k[k]:.3f})" for k in link))
+    pairs = s.get("link", {})
+    if pairs:
+        by_rule = pairs.get("pairs_by_rule", {})
+        print(f"  candidate pairs {pairs.get('candidate_pairs', 0):,} ({pairs.get('candidate_pairs', 0) / n:.1f} a complaint): "
+              + ", ".join(f"{k} {v:,}" for k, v in by_rule.items()))
     from clue_miner.evaluate.mine_eval import score_mine
 
     scores = score_mine(archive / "gold.jsonl", out).to_dict()
     print(f"  link accuracy {scores['link_accuracy']:.3f}", flush=True)
     return {"n": n, "engine": engine, "ner_model": ner_model or "default", "wall_s": result["wall"], "peak_mb": result["peak_mb"], "tree_peak_mb": result["tree_peak_mb"],
-            "seconds": stages, "link_seconds": link, "link_accuracy": scores["link_accuracy"]}
+            "seconds": stages, "link_seconds": link, "link": pairs, "link_accuracy": scores["link_accuracy"]}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -140,6 +140,7 @@ def mine(
             progress("extract", done, len(rows))
 
     link_seconds: dict[str, float] = {}
+    link_stats: dict[str, Any] = {}
     chunks = ExtractionChunks(out_dir, chunk_rows)
     versions = {"clue_miner": __version__, **_model_versions(offence_model, ner_model, category_model)}
     state = {"complaints": file_fingerprint(complaints), "map": dict(complaint_map or {}), "encoding": encoding,
@@ -160,7 +161,7 @@ def mine(
 
         tick = time.perf_counter()
         inputs, categories = _read_back(rows, chunks, out_dir / "extractions.jsonl", link_seconds)
-        matches = _link(inputs, case_table.frame, workers, link_threshold, link_seconds, spark)
+        matches = _link(inputs, case_table.frame, workers, link_threshold, link_seconds, spark, link_stats)
         del inputs
     finally:
         if spark is not None:
@@ -212,6 +213,7 @@ def mine(
         },
         "seconds": {k: round(v, 3) for k, v in seconds.items()},
         "link_seconds": {k: round(v, 3) for k, v in link_seconds.items()},
+        "link": link_stats,
         "as_of": as_of.isoformat(),
         "stall_days": stall_days,
         "workers": workers,
@@ -279,14 +281,15 @@ def _read_back(rows: list[Complaint], chunks: ExtractionChunks, jsonl: Path,
 
 
 def _link(inputs: LinkInputs, frame, workers: int, threshold: float | None,  # noqa: ANN001
-          seconds: dict[str, float], spark: Any = None) -> list[Match]:
+          seconds: dict[str, float], spark: Any = None, stats: dict[str, Any] | None = None) -> list[Match]:
     from clue_miner.link import LinkSettings
     from clue_miner.link.incidents import link_inputs
 
     settings = LinkSettings(threads=workers, spark_session=spark)
     if threshold is not None:
         settings.threshold = threshold
-    return link_inputs(inputs, frame, settings=settings, summary_extractor=_summary_extractor, seconds=seconds)
+    return link_inputs(inputs, frame, settings=settings, summary_extractor=_summary_extractor, seconds=seconds,
+                       stats=stats)
 
 
 def _case_rows(frame, wanted: set[str]) -> dict[str, dict[str, Any]]:  # noqa: ANN001

@@ -39,7 +39,10 @@ def test_cli_mine_demo_prints_counts(tmp_path: Path) -> None:
                                  "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert "clues written to" in result.output and "UNFILED" in result.output
-    assert (tmp_path / "o" / "summary.json").exists()
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8"))
+    link = summary["link"]  # the link stage's counts: what its cost grows with
+    assert link["candidate_pairs"] == sum(link["pairs_by_rule"].values()) > 0
+    assert "seconds" not in link and set(link["blocking"]) <= set(link["pairs_by_rule"])
 
 
 def test_cli_mine_category_model_option(tmp_path: Path) -> None:

@@ -374,7 +374,7 @@ def test_ner_model_kernels_choice(monkeypatch) -> None:  # noqa: ANN001
     the process has handled JIT_AFTER characters (a one-text cold start never loads numba), then
     the compiled kernels."""
     from clue_miner.errors import ModelError
-    from clue_miner.extract.ner import jit
+    from clue_miner.extract import jit
 
     with pytest.raises(ModelError, match="CLUE_MINER_NER_KERNELS"):
         jit.kernels("fortran")
@@ -383,10 +383,10 @@ def test_ner_model_kernels_choice(monkeypatch) -> None:  # noqa: ANN001
         jit.kernels()
     monkeypatch.delenv(jit.KERNELS_ENV)
     assert jit.kernels("numpy") is None
-    monkeypatch.setattr(jit, "_loaded", [])
+    monkeypatch.setattr(jit, "_loaded", {})
     monkeypatch.setattr(jit, "_seen", [0])
     assert jit.kernels("auto", jit.JIT_AFTER - 1) is None
-    assert jit._loaded == []
+    assert jit._loaded == {}
     jit.kernels("auto", 1)  # the count reached the bar: the next call loads the kernels
     loaded = jit.kernels("auto", 1)
     try:

@@ -4,6 +4,7 @@ searchsorted per n-gram length for a whole batch) and the NER vocabulary's chara
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -71,3 +72,30 @@ def test_ner_vocab_encode_property(text: str) -> None:
     vocab = Vocab(["<pad>", "<unk>", "我", "被", "骗", "0", "a"], ["<pad>", "<unk>", "我被", "被骗", "00", "0元", "a0"])
     a, b = vocab.encode(text), vocab.encode_by_dict(text)
     assert a[0].tolist() == b[0].tolist() and a[1].tolist() == b[1].tolist()
+
+
+@pytest.mark.parametrize("n_rows", [0, 1, 7])
+def test_feature_matrix_dot_same_by_every_route(n_rows: int) -> None:
+    """The compiled product, scipy's and the numpy one give the same dense rows (empty rows,
+    features with no entries and a batch of one included)."""
+    pytest.importorskip("numba")
+    from clue_miner.extract.textfeatures import FeatureMatrix, Rows, feature_dot
+
+    rng = np.random.default_rng(n_rows)
+    n_feat, n_out = 40, 6
+    per_feat = rng.integers(0, 4, n_feat)
+    per_feat[::5] = 0
+    m_ptr = np.concatenate([[0], np.cumsum(per_feat)]).astype(np.int64)
+    m_idx = np.concatenate([np.sort(rng.choice(n_out, k, replace=False)) for k in per_feat]).astype(np.int64)
+    m_val = rng.normal(size=len(m_idx)).astype(np.float32)
+    per_row = rng.integers(0, 9, n_rows)
+    if n_rows:
+        per_row[0] = 0
+    r_ptr = np.concatenate([[0], np.cumsum(per_row)]).astype(np.int64)
+    r_idx = np.concatenate([np.sort(rng.choice(n_feat, k, replace=False)) for k in per_row] or [np.zeros(0)]).astype(np.int64)
+    rows = Rows(r_ptr, r_idx, rng.random(len(r_idx)).astype(np.float32))
+    mat = FeatureMatrix(m_ptr, m_idx, m_val, n_out)
+    want = feature_dot(rows, m_ptr, m_idx, m_val, n_out)
+    assert want.shape == (n_rows, n_out)
+    np.testing.assert_allclose(mat.dot(rows, kernels_choice="numba"), want, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(mat.dot(rows, kernels_choice="numpy"), want, rtol=1e-5, atol=1e-6)

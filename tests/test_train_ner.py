@@ -14,12 +14,12 @@ sys.path.insert(0, str(REPO / "training"))
 FILES = ("config.json", "vocab.json", "weights.npz")
 
 
-def _train(data: Path, out: Path) -> dict:
+def _train(data: Path, out: Path, *extra: str) -> dict:
     from train_ner import parse_args, run
 
     return run(parse_args(["--data", str(data), "--out", str(out), "--limit", "40", "--epochs", "1", "--seed", "3",
                            "--hidden", "16", "--char-dim", "16", "--bigram-dim", "8", "--max-bigrams", "2000",
-                           "--threads", "1"]))
+                           "--threads", "1", *extra]))
 
 
 def test_train_ner_tiny_slice_end_to_end(tmp_path: Path) -> None:
@@ -45,6 +45,19 @@ def test_train_ner_tiny_slice_end_to_end(tmp_path: Path) -> None:
     _train(data, tmp_path / "b")  # same seed, same data -> same bytes
     for name in FILES:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+    # distillation: a smaller student of "a" (same vocabulary), its encoder hidden 8
+    student = _train(data, tmp_path / "s", "--teacher", str(tmp_path / "a"), "--hidden", "8", "--kd-weight", "0.5")
+    cfg = json.loads((tmp_path / "s" / "config.json").read_text(encoding="utf-8"))
+    assert cfg["encoder"]["hidden"] == 8 and cfg["training"]["teacher"] == str(tmp_path / "a")
+    assert student["history"][0]["loss"] > 0 and (tmp_path / "s" / "encoder.int8.onnx").exists()
+    assert all(text[e.start:e.end] == e.text for e in NerModel(tmp_path / "s").predict([text])[0])
+    with pytest.raises(SystemExit, match="vocabulary"):  # a teacher built on other data is refused
+        from train_ner import parse_args, run
+
+        run(parse_args(["--data", str(data), "--out", str(tmp_path / "x"), "--limit", "30", "--epochs", "1",
+                        "--teacher", str(tmp_path / "a"), "--char-dim", "16", "--bigram-dim", "8",
+                        "--max-bigrams", "2000", "--threads", "1"]))
 
 
 def test_train_ner_checkpoint_averager_means_float16_exports() -> None:

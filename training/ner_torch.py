@@ -120,6 +120,36 @@ class Tagger(nn.Module):
             total = total + self.crfs[name].nll(em, batch[f"tags.{name}"], batch["mask"], batch["lengths"])
         return total
 
+    @torch.no_grad()
+    def load_exported(self, arrays: dict[str, np.ndarray], parts: Sequence[str] = ("embeddings", "lstm", "heads", "crfs")) -> None:
+        """Set weights from :meth:`export`'s layout (``weights.npz``): the LSTM's summed bias goes
+        to ``bias_ih`` (``bias_hh`` zero). ``parts`` picks which groups to set."""
+        def t(name: str) -> torch.Tensor:
+            return torch.from_numpy(np.asarray(arrays[name], np.float32))
+
+        if "embeddings" in parts:
+            for name, emb in (("char_emb", self.char_emb), ("bigram_emb", self.bigram_emb), ("word_emb", self.word_emb)):
+                if emb is not None:
+                    emb.weight.copy_(t(name))
+        if "lstm" in parts:
+            for suffix, lstm in (("", self.fwd), ("_r", self.bwd)):
+                lstm.weight_ih_l0.copy_(t(f"lstm.w_ih{suffix}"))
+                lstm.weight_hh_l0.copy_(t(f"lstm.w_hh{suffix}"))
+                lstm.bias_ih_l0.copy_(t(f"lstm.b{suffix}"))
+                lstm.bias_hh_l0.zero_()
+        for name in self.heads:
+            if "heads" in parts:
+                self.heads[name].weight.copy_(t(f"{name}.w"))
+                self.heads[name].bias.copy_(t(f"{name}.b"))
+            if "crfs" in parts:
+                self.crfs[name].trans.copy_(t(f"{name}.trans"))
+                self.crfs[name].start.copy_(t(f"{name}.start"))
+                self.crfs[name].end.copy_(t(f"{name}.end"))
+
+    def emissions(self, h: torch.Tensor) -> dict[str, torch.Tensor]:
+        """Every head's emission scores over encoder states ``h`` (B, T, 2H)."""
+        return {name: lin(h) for name, lin in self.heads.items()}
+
     def export(self) -> dict[str, np.ndarray]:
         """The weights as float16 arrays in the layout ``clue_miner.extract.ner`` reads."""
         def arr(t: torch.Tensor) -> np.ndarray:

@@ -95,6 +95,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--eval-every", type=int, default=0, help="score the dev sets every N epochs (0: at the end)")
     ap.add_argument("--snapshots", action="store_true",
                     help="with --eval-every, also keep each scored model in OUT.epochN (the model --epochs N gives)")
+    ap.add_argument("--teacher", type=Path, default=None,
+                    help="distil from this trained model (same vocabulary): its embeddings and CRF transitions "
+                         "start the student, and every head's emission scores on every batch (all corpora) "
+                         "are a second loss beside the gold tags of the batch's own heads")
+    ap.add_argument("--kd-weight", type=float, default=1.0,
+                    help="weight of the distillation loss (squared emission differences, per character and tag)")
     return ap.parse_args(argv)
 
 
@@ -130,7 +136,8 @@ def config(args: argparse.Namespace, vocab: Vocab, lexicon: Lexicon | None) -> d
         "training": {"seed": args.seed, "epochs": args.epochs, "lr": args.lr, "lr_decay": args.lr_decay,
                      "batch_size": args.batch_size, "ema": args.ema, "pretrain": args.pretrain,
                      "unk_char": args.unk_char, "unk_bigram": args.unk_bigram, "limit": args.limit,
-                     "threads": args.threads, "repeats": REPEATS, "average_from": args.average_from},
+                     "threads": args.threads, "repeats": REPEATS, "average_from": args.average_from,
+                     "teacher": str(args.teacher) if args.teacher else None, "kd_weight": args.kd_weight},
     }
 
 
@@ -201,6 +208,46 @@ def init_embeddings(model: Any, texts: list[str], vocab: Vocab, lexicon: Lexicon
              time.time() - t0)
 
 
+def load_teacher(path: Path, vocab: Vocab, n_lex: int, args: argparse.Namespace) -> Any:
+    """The teacher as a torch Tagger in eval mode; its vocabulary must be the student's."""
+    from ner_torch import Tagger
+
+    cfg = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    voc = json.loads((path / "vocab.json").read_text(encoding="utf-8"))
+    if voc["chars"] != vocab.chars or voc["bigrams"] != vocab.bigrams or voc.get("words", []) != vocab.words:
+        raise SystemExit(f"{path}: the teacher's vocabulary differs from this run's (same data and options needed)")
+    enc = cfg["encoder"]
+    if (enc["char_dim"], enc["bigram_dim"], enc["word_dim"], enc["n_lex"]) != (
+            args.char_dim, args.bigram_dim, args.word_dim, n_lex):
+        raise SystemExit(f"{path}: the teacher's embedding sizes differ from this run's")
+    teacher = Tagger(len(vocab.chars), len(vocab.bigrams) if args.bigram_dim else 0, n_lex, HEADS,
+                     char_dim=enc["char_dim"], bigram_dim=enc["bigram_dim"], hidden=enc["hidden"],
+                     n_words=len(vocab.words), word_dim=enc["word_dim"])
+    with np.load(path / "weights.npz", allow_pickle=False) as z:
+        teacher.load_exported({k: z[k] for k in z.files})
+    teacher.eval()
+    log.info("distilling from %s (hidden %d)", path, enc["hidden"])
+    return teacher
+
+
+def distil_loss(model: Any, teacher: Any, batch: dict[str, Any], heads: list[str], weight: float) -> Any:
+    """The gold CRF loss of the batch's own heads plus ``weight`` x the squared difference of every
+    head's emission scores from the teacher's (summed over tags, over the batch's characters)."""
+    import torch
+
+    with torch.no_grad():
+        want = teacher.emissions(teacher.encode(batch))
+    h = model.encode(batch)
+    got = model.emissions(h)
+    total = h.new_zeros(())
+    for name in heads:
+        total = total + model.crfs[name].nll(got[name], batch[f"tags.{name}"], batch["mask"], batch["lengths"])
+    mask = batch["mask"].unsqueeze(2).to(h.dtype)
+    for name, em in got.items():
+        total = total + weight * (((em - want[name]) ** 2) * mask).sum() / em.shape[2]
+    return total
+
+
 def check_parity(model: Any, out: Path, examples: list[Example], n_lex: int, word_k: int) -> float:
     """Largest difference between torch's encoder and the exported numpy encoder (float16 weights)."""
     import torch
@@ -265,7 +312,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     model = Tagger(len(vocab.chars), len(vocab.bigrams) if args.bigram_dim else 0, n_lex, HEADS,
                    char_dim=args.char_dim, bigram_dim=args.bigram_dim, hidden=args.hidden,
                    n_words=len(vocab.words), word_dim=args.word_dim if word_k else 0)
-    if args.pretrain:
+    teacher = load_teacher(args.teacher, vocab, n_lex, args) if args.teacher else None
+    if teacher is not None:
+        with np.load(args.teacher / "weights.npz", allow_pickle=False) as z:
+            model.load_exported({k: z[k] for k in z.files}, parts=("embeddings", "crfs"))
+    elif args.pretrain:
         init_embeddings(model, texts, vocab, lexicon, args)
     opts = model.optimizers(args.lr)
     scheds = [torch.optim.lr_scheduler.ExponentialLR(o, gamma=args.lr_decay) for o in opts]
@@ -284,7 +335,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         for step, (corpus, exs) in enumerate(plan, start=1):
             heads = CORPUS_HEADS[corpus]
             batch = collate(exs, heads, n_lex, args.unk_char, args.unk_bigram, nrng, word_k)
-            loss = model.loss(batch, heads) / len(exs)
+            if teacher is None:
+                loss = model.loss(batch, heads) / len(exs)
+            else:
+                loss = distil_loss(model, teacher, batch, heads, args.kd_weight) / len(exs)
             for o in opts:
                 o.zero_grad()
             loss.backward()

@@ -307,10 +307,12 @@ def link_by_incident(complaints: Sequence[Complaint], extractions: Sequence[Extr
 
 def link_inputs(inputs: LinkInputs, cases: Any, settings: LinkSettings | None = None,
                 summary_extractor: SummaryExtractor | None = None,
-                seconds: dict[str, float] | None = None) -> list[Match]:
+                seconds: dict[str, float] | None = None, stats: dict[str, Any] | None = None) -> list[Match]:
     """``link_by_incident`` on inputs gathered beforehand (``LinkInputs.add``). ``seconds``, when
     given, receives the time of each step: case features, the whole pass's text index, blocking and
-    scoring (``whole.*``), the unit pass and the reconciliation."""
+    scoring (``whole.*``), the unit pass and the reconciliation; ``stats`` the whole pass's counts
+    (``LinkResult.stats`` less its seconds: candidate pairs in all and per blocking rule, keys and
+    key pairs per keyed rule, scoring rounds, text pairs, matches)."""
     import time
 
     from clue_miner.link.case_features import case_tables
@@ -325,6 +327,8 @@ def link_inputs(inputs: LinkInputs, cases: Any, settings: LinkSettings | None = 
     t2 = time.perf_counter()
     own = _link_units(inputs, k_tables, settings)
     t3 = time.perf_counter()
+    if stats is not None:
+        stats.update({k: v for k, v in result.stats.items() if k != "seconds"})
     clock.update({"case_features": t1 - t0, "whole": t2 - t1,
                   **{f"whole.{k}": v for k, v in result.stats.get("seconds", {}).items()}, "units": t3 - t2})
     several = inputs.several

@@ -1,7 +1,7 @@
 """The NER's CRF heads in numpy: Viterbi decoding and forward-backward (the marginal probability
 of a decoded span, a head's confidence in it). These are the reference; :func:`best_spans`,
 :func:`best_spans_many` and :func:`span_probabilities` (what the model calls) run the compiled
-kernels of :mod:`.kernels` instead when :mod:`.jit` says so, with the same results.
+kernels of :mod:`.kernels` instead when :mod:`clue_miner.extract.jit` says so, with the same results.
 
 Tag scheme: BIOES per head, ``O`` first, then ``B-X, I-X, E-X, S-X`` for each label X. The CRF
 decodes under hard constraints (no ``I-X`` after ``O`` …): :func:`transition_mask` is shared with
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from clue_miner.extract.ner.jit import kernels
+from clue_miner.extract.jit import kernels
 
 __all__ = ["allowed_predecessors", "best_spans", "best_spans_many", "bioes_tags", "forward_backward",
            "span_probabilities", "span_probability", "spans_from_tags", "transition_mask", "viterbi", "viterbi_many"]
@@ -329,7 +329,7 @@ def spans_from_tags(path: Sequence[int], tags: Sequence[str]) -> list[tuple[int,
 def best_spans(emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray,
                tags: Sequence[str], kernels_choice: str | None = None) -> list[list[tuple[int, int, str]]]:
     """The spans of each row's best path (:func:`viterbi`, then :func:`spans_from_tags`), by the
-    compiled kernels (:mod:`.kernels`; :mod:`.jit` says when) or by the numpy reference: the same spans."""
+    compiled kernels (:mod:`.kernels`; :mod:`clue_miner.extract.jit` says when) or by the numpy reference: the same spans."""
     jit = kernels(kernels_choice, emissions.shape[0] * emissions.shape[1])
     if jit is not None:
         return jit.best_spans(emissions, lengths, trans, start, end, list(tags))

@@ -1,4 +1,4 @@
-"""The NER's loops compiled with numba (:mod:`.jit` decides when they run instead of the reference).
+"""The NER's loops compiled with numba (:mod:`clue_miner.extract.jit` decides when they run instead of the reference).
 
 * :func:`decode_spans` — the CRF heads' Viterbi decoding and the spans of the best path. The numpy
   decoder in :mod:`.crf` (the reference) steps through a batch's characters in Python, a handful of

@@ -15,7 +15,7 @@ SoftLexicon's word sets too (Ma et al. 2020): for B, M and E, the ids of the mos
 covering words, whose embeddings the model learns from scratch (no pretrained vectors here) and
 averages with log-frequency weights.
 Matching is one Aho–Corasick pass (pyahocorasick) or, once a process has read enough text
-(``ner/jit.py``), a compiled walk down the words' trie from each character (``ner/kernels.py``):
+(``extract/jit.py``), a compiled walk down the words' trie from each character (``ner/kernels.py``):
 the same matches in the same order, about 13x faster; the feature matrix is filled with numpy.
 Words are normalised like the texts (``clue_miner.text.normalize``'s 1:1 table).
 
@@ -225,9 +225,9 @@ class Lexicon:
 
     def matches(self, text: str, kernels_choice: str | None = None) -> Matches:
         """``(starts, ends_inclusive, lengths, word_index)`` of every dictionary word in ``text``,
-        ordered by end, the longest first: pyahocorasick's automaton or, once :mod:`.jit` says so,
+        ordered by end, the longest first: pyahocorasick's automaton or, once :mod:`clue_miner.extract.jit` says so,
         the compiled trie walk (the same matches in the same order)."""
-        from clue_miner.extract.ner.jit import kernels
+        from clue_miner.extract.jit import kernels
 
         self.ensure()
         assert self._lens is not None

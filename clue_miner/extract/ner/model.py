@@ -26,7 +26,7 @@ clause mark (，。；) are dropped: the corpora almost never label one.
 
 No torch at inference: the BiLSTM runs on onnxruntime (int8, :mod:`.onnx_encoder`) or in numpy
 (:mod:`.bilstm`), the CRF heads in numpy (:mod:`.crf`) or as numba-compiled loops (:mod:`.kernels`,
-:mod:`.jit` says when; same entities); weights load from ``weights.npz`` without pickle.
+:mod:`clue_miner.extract.jit` says when; same entities); weights load from ``weights.npz`` without pickle.
 """
 
 from __future__ import annotations

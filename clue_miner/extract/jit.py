@@ -1,0 +1,60 @@
+"""Whether extraction runs its compiled kernels (numba) or the reference code.
+
+Two modules hold compiled loops: :mod:`clue_miner.extract.ner.kernels` (the NER's decoding and
+dictionary matching) and :mod:`clue_miner.extract.sparse_kernels` (the n-gram models' sparse
+products). ``$CLUE_MINER_NER_KERNELS`` (the name predates the second module; it rules both), or a
+``kernels=`` argument where a function takes one:
+
+* ``auto`` (default): the kernels when numba is installed, once this process has worked through
+  :data:`JIT_AFTER` characters with the reference code. Loading numba and the cached kernels takes
+  about 0.45 s, which one short text (the cold start of ``clue-miner extract "…"``) would not earn
+  back; about 60 board messages do;
+* ``numba``: the kernels from the first text (an error without numba);
+* ``numpy``: the reference code only (numpy decoding, pyahocorasick matching, scipy products).
+
+Both give the same results (``tests/test_ner_model.py``, ``tests/test_lexicon_cache.py``,
+``tests/test_textfeatures.py``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from types import ModuleType
+
+from clue_miner.errors import ModelError
+
+KERNELS_ENV = "CLUE_MINER_NER_KERNELS"
+CHOICES = ("auto", "numba", "numpy")
+JIT_AFTER = 20_000
+NER = "clue_miner.extract.ner.kernels"
+SPARSE = "clue_miner.extract.sparse_kernels"
+_loaded: dict[str, ModuleType | None] = {}
+_seen = [0]
+
+
+def compiled(module: str, choice: str | None = None, work: int = 0) -> ModuleType | None:
+    """The kernel ``module`` (:data:`NER` or :data:`SPARSE`), or None for the reference code
+    (``work``: characters this call handles, counted towards :data:`JIT_AFTER` while ``auto`` waits)."""
+    value = (choice or os.environ.get(KERNELS_ENV) or "auto").lower()
+    if value not in CHOICES:
+        raise ModelError(f"{KERNELS_ENV} must be one of {', '.join(CHOICES)}, got {value!r}", code="bad_option")
+    if value == "numpy":
+        return None
+    if module not in _loaded:
+        if value == "auto" and _seen[0] < JIT_AFTER:
+            _seen[0] += work
+            return None
+        try:
+            found: ModuleType | None = importlib.import_module(module)
+        except ImportError:
+            found = None
+        _loaded[module] = found
+    if _loaded[module] is None and value == "numba":
+        raise ModelError(f"{KERNELS_ENV}=numba asked for and numba is not installed", code="bad_option")
+    return _loaded[module]
+
+
+def kernels(choice: str | None = None, work: int = 0) -> ModuleType | None:
+    """:mod:`clue_miner.extract.ner.kernels`, or None for the reference code (see :func:`compiled`)."""
+    return compiled(NER, choice, work)
