@@ -35,7 +35,8 @@ _seen = [0]
 
 def compiled(module: str, choice: str | None = None, work: int = 0) -> ModuleType | None:
     """The kernel ``module`` (:data:`NER` or :data:`SPARSE`), or None for the reference code
-    (``work``: characters this call handles, counted towards :data:`JIT_AFTER` while ``auto`` waits)."""
+    (``work``: characters — n-grams for the sparse products — this call handles, counted towards
+    :data:`JIT_AFTER` while ``auto`` waits)."""
     value = (choice or os.environ.get(KERNELS_ENV) or "auto").lower()
     if value not in CHOICES:
         raise ModelError(f"{KERNELS_ENV} must be one of {', '.join(CHOICES)}, got {value!r}", code="bad_option")
