@@ -73,6 +73,7 @@ def test_link_scoring_parameters_from_a_splink_model() -> None:
     new = parameters_from_model([region], model, "u")[0]
     assert [lv.u for lv in new.scored_levels] == [0.1, region.scored_levels[1].u]
     assert parameters_from_model([region], {"comparisons": []}, "m")[0] == region
+    assert parameters_from_model([region], model, "u", keep=("region",))[0] == region  # kept as it was
 
 
 def test_link_scoring_splink_weights_are_the_reference_arithmetic() -> None:

@@ -208,10 +208,16 @@ def init_embeddings(model: Any, texts: list[str], vocab: Vocab, lexicon: Lexicon
              time.time() - t0)
 
 
-def load_teacher(path: Path, vocab: Vocab, n_lex: int, args: argparse.Namespace) -> Any:
-    """The teacher as a torch Tagger in eval mode; its vocabulary must be the student's."""
+def new_tagger(vocab: Vocab, n_lex: int, char_dim: int, bigram_dim: int, word_dim: int, hidden: int) -> Any:
+    """A fresh torch Tagger over ``vocab`` with every head of :data:`HEADS`."""
     from ner_torch import Tagger
 
+    return Tagger(len(vocab.chars), len(vocab.bigrams) if bigram_dim else 0, n_lex, HEADS, char_dim=char_dim,
+                  bigram_dim=bigram_dim, hidden=hidden, n_words=len(vocab.words), word_dim=word_dim)
+
+
+def load_teacher(path: Path, vocab: Vocab, n_lex: int, args: argparse.Namespace) -> Any:
+    """The teacher as a torch Tagger in eval mode; its vocabulary must be the student's."""
     cfg = json.loads((path / "config.json").read_text(encoding="utf-8"))
     voc = json.loads((path / "vocab.json").read_text(encoding="utf-8"))
     if voc["chars"] != vocab.chars or voc["bigrams"] != vocab.bigrams or voc.get("words", []) != vocab.words:
@@ -220,9 +226,7 @@ def load_teacher(path: Path, vocab: Vocab, n_lex: int, args: argparse.Namespace)
     if (enc["char_dim"], enc["bigram_dim"], enc["word_dim"], enc["n_lex"]) != (
             args.char_dim, args.bigram_dim, args.word_dim, n_lex):
         raise SystemExit(f"{path}: the teacher's embedding sizes differ from this run's")
-    teacher = Tagger(len(vocab.chars), len(vocab.bigrams) if args.bigram_dim else 0, n_lex, HEADS,
-                     char_dim=enc["char_dim"], bigram_dim=enc["bigram_dim"], hidden=enc["hidden"],
-                     n_words=len(vocab.words), word_dim=enc["word_dim"])
+    teacher = new_tagger(vocab, n_lex, enc["char_dim"], enc["bigram_dim"], enc["word_dim"], enc["hidden"])
     with np.load(path / "weights.npz", allow_pickle=False) as z:
         teacher.load_exported({k: z[k] for k in z.files})
     teacher.eval()
@@ -289,7 +293,7 @@ def score_dev(out: Path, dev: dict[str, Any]) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Train, export and score; returns the training report (also written to the model dir)."""
     import torch
-    from ner_torch import EMA, Tagger, collate
+    from ner_torch import EMA, collate
 
     random.seed(args.seed)
     np.random.seed(args.seed)
@@ -309,13 +313,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     train = {c: featurise(c, tr, vocab, lexicon, word_k) for c, (tr, _) in splits.items()}
     log.info("vocab: %d chars, %d bigrams, %d words; features ready in %.0f s", len(vocab.chars),
              len(vocab.bigrams), len(vocab.words), time.time() - t0)
-    model = Tagger(len(vocab.chars), len(vocab.bigrams) if args.bigram_dim else 0, n_lex, HEADS,
-                   char_dim=args.char_dim, bigram_dim=args.bigram_dim, hidden=args.hidden,
-                   n_words=len(vocab.words), word_dim=args.word_dim if word_k else 0)
+    model = new_tagger(vocab, n_lex, args.char_dim, args.bigram_dim, args.word_dim if word_k else 0, args.hidden)
     teacher = load_teacher(args.teacher, vocab, n_lex, args) if args.teacher else None
-    if teacher is not None:
-        with np.load(args.teacher / "weights.npz", allow_pickle=False) as z:
-            model.load_exported({k: z[k] for k in z.files}, parts=("embeddings", "crfs"))
+    if teacher is not None:  # the student starts from the teacher's embeddings and transitions
+        model.load_exported(teacher.export(), parts=("embeddings", "crfs"))
     elif args.pretrain:
         init_embeddings(model, texts, vocab, lexicon, args)
     opts = model.optimizers(args.lr)

@@ -214,7 +214,7 @@ def link(complaints: Sequence[Complaint], extractions: Sequence[Extraction], cas
 
 
 def _trained(complaints: SideTables, cases: SideTables, settings: LinkSettings, train: Any,
-             which: str, sampled_pairs: int | None = None) -> tuple[Comparison, ...]:
+             which: str, sampled_pairs: int | None = None, keep: Sequence[str] = ()) -> tuple[Comparison, ...]:
     """Our comparisons with the m or u (``which``) that ``train(linker, backend)`` gave Splink's
     model of this data (a level Splink could not estimate keeps its value)."""
     from clue_miner.link.duckdb_backend import DuckDBBackend
@@ -231,7 +231,7 @@ def _trained(complaints: SideTables, cases: SideTables, settings: LinkSettings, 
         linker = backend.linker(model)
         train(linker, backend)
         trained = linker.misc.save_model_to_json()
-    return parameters_from_model(model.comparisons, trained, which, sampled_pairs)
+    return parameters_from_model(model.comparisons, trained, which, sampled_pairs, keep=keep)
 
 
 def estimate_u_tables(complaints: SideTables, cases: SideTables, settings: LinkSettings | None = None,
@@ -256,9 +256,7 @@ def estimate_u_tables(complaints: SideTables, cases: SideTables, settings: LinkS
 
     logger.info("estimate_u: up to %d random pairs", max_pairs)
     sampled = min(int(max_pairs), complaints.rows * cases.rows)
-    estimated = _trained(complaints, cases, settings, train, "u", sampled)
-    defaults = specs(settings, cases.rows)[1]
-    return tuple(d if d.name in keep else e for d, e in zip(defaults, estimated, strict=True))
+    return _trained(complaints, cases, settings, train, "u", sampled, keep)
 
 
 def estimate_u(complaints: Sequence[Complaint], extractions: Sequence[Extraction], cases: Any,

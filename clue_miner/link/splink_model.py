@@ -29,7 +29,7 @@ What stays outside Splink (with the reason):
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,13 +151,15 @@ class SplinkModel:
 
 
 def parameters_from_model(comparisons: Sequence[Comparison], model: Mapping[str, Any], which: str,
-                          sampled_pairs: int | None = None, min_count: int = 10) -> tuple[Comparison, ...]:
+                          sampled_pairs: int | None = None, min_count: int = 10,
+                          keep: Collection[str] = ()) -> tuple[Comparison, ...]:
     """Our comparisons with the m or u (``which``) of a trained Splink model (its JSON dict,
     ``linker.misc.save_model_to_json()``); a level Splink could not estimate keeps its value.
     With ``sampled_pairs`` (u from that many random pairs) a level seen fewer than ``min_count``
     times keeps its hand-set u too: absence, or one chance pair, in a sample is weak evidence, and a
     u of 1/sample would give an identifier the weight of a coin toss (Splink reports no counts:
-    u x sample is an upper bound of the level's count, so the guard never keeps a frequent level)."""
+    u x sample is an upper bound of the level's count, so the guard never keeps a frequent level).
+    The comparisons named in ``keep`` stay as they are."""
     trained: dict[str, dict[str, float]] = {}
     for comp in model.get("comparisons", []):
         values = {}
@@ -171,6 +173,9 @@ def parameters_from_model(comparisons: Sequence[Comparison], model: Mapping[str,
         trained[comp["output_column_name"]] = values
     out = []
     for comp in comparisons:
+        if comp.name in keep:
+            out.append(comp)
+            continue
         values = trained.get(comp.name, {})
         out.append(comp.with_u(values) if which == "u" else comp.with_m(values))
     return tuple(out)
