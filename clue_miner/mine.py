@@ -91,7 +91,9 @@ def mine(
     chunk. ``engine``: ``duckdb`` (extraction on this machine's ``workers`` processes) or ``spark``
     (extraction on ``spark_master``, default ``local[*]``, in ``partitions`` partitions, and
     Splink's pairs and scores on the same session; the per-record link features and the clue rules
-    run here either way)."""
+    run here either way). With ``workers`` > 1 the extraction workers start from a fresh
+    interpreter (multiprocessing's forkserver), so a script that calls ``mine`` guards its entry
+    point with ``if __name__ == "__main__":``, as any multiprocessing program must."""
     from clue_miner.clues.decide import ClueSettings
     from clue_miner.clues.engine import find_clues
     from clue_miner.extract.parallel import default_workers
@@ -232,11 +234,14 @@ def _extract(rows: list[Complaint], factory: Callable[[], Any], workers: int, bu
              chunks: ExtractionChunks, done: int) -> None:
     """Extract the rows from ``done`` on and write them to disk a chunk at a time (none kept)."""
     from clue_miner.extract.parallel import run_parallel
+    from clue_miner.io.spool import encode
 
     todo = rows[done:]
     bump(done)
     t0 = time.perf_counter()
-    made = run_parallel(factory, [c.text for c in todo], [c.received_at for c in todo], workers, on_progress=bump)
+    # the workers hand back spool records: the parent writes them and never unpickles an extraction
+    made = run_parallel(factory, [c.text for c in todo], [c.received_at for c in todo], workers, on_progress=bump,
+                        encode=encode)
     chunks.write_all(done, ((c.id, ext) for c, ext in zip(todo, made, strict=True)),
                      on_chunk=lambda at: _log_rate(at, done, len(rows), time.perf_counter() - t0))
 

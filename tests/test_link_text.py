@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 from test_link_linker import cases, complaint, phone
 
 from clue_miner.link import LinkSettings, default_blocking_rules, link_frames
@@ -195,3 +196,62 @@ def test_link_text_placeholder_texts_give_no_text_pairs() -> None:
     c = complaint("C1", offence="盗窃", incident=date(2024, 5, 18))
     result = link_frames([c[0]], [c[1]], frame, settings=LinkSettings(threads=1))
     assert result.stats["text_pairs"] == 0
+
+
+_SCRIPTS = ["网名一路向北的人拉我进博彩网站充值5万元", "車棚裏電動車被偷了！", "Ｔｅｓｔ　ＡＢＣ，ｘｙｚ", "İstanbul ŞEHİR  çok",
+            "emoji 😀😃 收到", "١٢٣ عربى", "日本語のテキスト", "a", "", None, "  多个   空格\t\n在这里  ", "ab"]
+
+
+def test_link_text_hashing_kernel_equals_scikit_learn() -> None:
+    """The compiled n-gram hashing gives scikit-learn's ``HashingVectorizer`` matrix bit for bit
+    (the same MurmurHash3 buckets, counts, sorted indices), on texts of every script, empty and
+    one-character texts and None."""
+    pytest.importorskip("numba")
+    from clue_miner.link.textsim import NgramHasher
+
+    rng = np.random.default_rng(11)
+    pool = "".join(t or "" for t in _SCRIPTS) + "的了是在有人我他这中大来上国个到说们为子和你地出道也时年"
+    texts = _SCRIPTS + ["".join(rng.choice(list(pool), size=int(rng.integers(0, 120)))) for _ in range(300)]
+    ref = NgramHasher(kernels="numpy")(texts)
+    got = NgramHasher(kernels="numba")(texts)
+    assert got.shape == ref.shape and got.has_sorted_indices and ref.has_sorted_indices
+    assert np.array_equal(got.indptr, ref.indptr) and np.array_equal(got.indices, ref.indices)
+    assert np.array_equal(got.data, ref.data) and got.data.dtype == ref.data.dtype == np.float32
+    three = NgramHasher((3, 3), kernels="numba")(["abcd"])
+    assert three.nnz == 2 and three.data.tolist() == [1.0, 1.0]
+
+
+def test_link_text_best_per_row_same_by_both_routes_and_ties_go_to_the_lower_column() -> None:
+    pytest.importorskip("numba")
+    from clue_miner.link import text_kernels
+    from clue_miner.link.textsim import _best_per_row
+
+    rng = np.random.default_rng(5)
+    sizes = rng.integers(0, 12, size=200)
+    indptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int32)
+    indices = np.concatenate([rng.permutation(40)[:s] for s in sizes]).astype(np.int32)
+    data = rng.integers(0, 4, size=int(indptr[-1])).astype(np.float32) / 4  # many ties
+    for want in (1, 2, 5, 20):
+        a = _best_per_row(indptr, indices, data, want)
+        b = text_kernels.best_per_row(indptr, indices, data, want)
+        for x, y in zip(a, b, strict=True):
+            assert np.array_equal(x, y)
+    ptr, cols, vals = text_kernels.best_per_row(np.array([0, 4]), np.array([7, 3, 9, 1]),
+                                                np.array([0.5, 0.5, 0.75, 0.5], np.float32), 3)
+    assert ptr.tolist() == [0, 3] and cols.tolist() == [9, 1, 3] and vals.tolist() == [0.75, 0.5, 0.5]
+
+
+def test_link_text_neighbours_same_by_both_routes() -> None:
+    pytest.importorskip("numba")
+    complaints = ["网名一路向北的人拉我进博彩网站充值", "小区车棚电动车被偷了", "（测试）", "博彩网站充值被骗了三万元"]
+    cases_ = ["网名一路向北拉人进博彩网站充值被骗", "车棚里电动车被盗", "博彩网站充值被骗", None, "车棚里电动车被盗"]
+    index = fit_text_index(complaints, cases_, kernels="numba")
+    assert index is not None
+    for block in (None, 1):
+        idx = index if block is None else fit_text_index(complaints, cases_, block_max_df=block, min_max_df=50)
+        assert idx is not None
+        a, b = idx.neighbours(k=2, floor=0.0, kernels="numpy"), idx.neighbours(k=2, floor=0.0, kernels="numba")
+        for f in ("cid", "kid", "sim", "best", "second", "best_kid"):
+            assert np.array_equal(getattr(a, f), getattr(b, f)), f
+    near = index.neighbours(k=1, floor=0.0)
+    assert near.best_kid[1] == 1  # cases 1 and 4 tie: the lower row

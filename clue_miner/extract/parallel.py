@@ -2,7 +2,8 @@
 
 Each worker builds its pipeline once (models load lazily, once per process). Texts travel to the
 workers in chunks; results come back without their text (the parent re-attaches it), which
-halves what crosses the process boundary.
+halves what crosses the process boundary — or, with ``encode``, as what the caller stores (``mine``:
+the spool's JSON records), made in the workers, so the parent only writes them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from clue_miner.types import Extraction
 log = logging.getLogger(__name__)
 
 _WORKER_PIPELINE: Any = None
+_WORKER_ENCODE: Callable[[Extraction], Any] | None = None
 THREADS_ENV = "CLUE_MINER_THREADS"
 
 
@@ -36,18 +38,21 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _init_worker(factory: Callable[[], Any]) -> None:
-    global _WORKER_PIPELINE
+def _init_worker(factory: Callable[[], Any], encode: Callable[[Extraction], Any] | None = None) -> None:
+    global _WORKER_PIPELINE, _WORKER_ENCODE
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     from threadpoolctl import threadpool_limits
 
-    threadpool_limits(1)  # BLAS pools already started in a forked parent ignore OMP_NUM_THREADS
+    threadpool_limits(1)  # BLAS pools started while unpickling the factory ignore OMP_NUM_THREADS
     _WORKER_PIPELINE = factory()
+    _WORKER_ENCODE = encode
 
 
-def _run_chunk(chunk: tuple[list[str], list[datetime | None]]) -> list[Extraction]:
+def _run_chunk(chunk: tuple[list[str], list[datetime | None]]) -> list[Any]:
     texts, anchors = chunk
     out = list(_WORKER_PIPELINE.pipe(texts, anchors))
+    if _WORKER_ENCODE is not None:
+        return [_WORKER_ENCODE(e) for e in out]
     return [replace(e, text="") for e in out]
 
 
@@ -58,8 +63,11 @@ def run_parallel(
     workers: int,
     chunk_size: int = 256,
     on_progress: Callable[[int], None] | None = None,
-) -> Iterator[Extraction]:
-    """Yield one Extraction per text, in order. ``factory`` builds a pipeline (picklable)."""
+    encode: Callable[[Extraction], Any] | None = None,
+) -> Iterator[Any]:
+    """Yield one Extraction per text, in order. ``factory`` builds a pipeline (picklable).
+    ``encode`` (picklable, e.g. a module-level function): yield ``encode(extraction)`` instead,
+    computed where the extraction is made (in the workers)."""
     n = len(texts)
     if workers <= 1 or n <= chunk_size:
         pipeline = factory()
@@ -69,16 +77,20 @@ def run_parallel(
             done += len(batch)
             if on_progress:
                 on_progress(len(batch))
-            yield from batch
+            yield from (batch if encode is None else map(encode, batch))
         return
     chunks = ((list(texts[i:i + chunk_size]), list(anchors[i:i + chunk_size])) for i in range(0, n, chunk_size))
-    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    ctx = mp.get_context(method)
-    with ctx.Pool(processes=workers, initializer=_init_worker, initargs=(factory,)) as pool:
+    # workers start from a fresh interpreter (the forkserver's), not as copies of this process: a
+    # copy inherits whatever this process holds — numba's compiled code, DuckDB's and onnxruntime's
+    # threads — and a second ``mine`` in one process crashed its forked workers that way
+    ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
+    with ctx.Pool(processes=workers, initializer=_init_worker, initargs=(factory, encode)) as pool:
         offset = 0
         for result in pool.imap(_run_chunk, chunks, chunksize=1):
-            for j, ext in enumerate(result):
-                yield replace(ext, text=texts[offset + j])
+            if encode is None:
+                yield from (replace(ext, text=texts[offset + j]) for j, ext in enumerate(result))
+            else:
+                yield from result
             offset += len(result)
             if on_progress:
                 on_progress(len(result))

@@ -81,8 +81,9 @@ class ExtractionChunks:
         state_path.write_text(json.dumps(state, ensure_ascii=False, indent=2), encoding="utf-8")
         return 0
 
-    def write(self, first_row: int, ids: Sequence[str], extractions: Sequence[Extraction]) -> Path:
-        """Write the chunk that starts at ``first_row`` (a multiple of the chunk size)."""
+    def write(self, first_row: int, ids: Sequence[str], extractions: Sequence[Extraction | str]) -> Path:
+        """Write the chunk that starts at ``first_row`` (a multiple of the chunk size); an
+        extraction may come as its spool record (``clue_miner.io.spool.encode``)."""
         from clue_miner.io.spool import SpoolWriter
 
         if first_row % self.rows:
@@ -95,12 +96,12 @@ class ExtractionChunks:
         os.replace(tmp, final)
         return final
 
-    def write_all(self, first_row: int, items: Iterable[tuple[str, Extraction]],
+    def write_all(self, first_row: int, items: Iterable[tuple[str, Extraction | str]],
                   on_chunk: Callable[[int], None] | None = None) -> int:
         """Write (complaint id, extraction) pairs from row ``first_row`` on, a chunk at a time;
         ``on_chunk(rows done)`` after each. Returns the row after the last one written."""
         ids: list[str] = []
-        exts: list[Extraction] = []
+        exts: list[Extraction | str] = []
         start = first_row
 
         def flush() -> None:

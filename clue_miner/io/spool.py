@@ -109,9 +109,10 @@ class SpoolWriter:
         self._records: list[str] = []
         self.count = 0
 
-    def write(self, complaint_id: str, ext: Extraction) -> None:
+    def write(self, complaint_id: str, ext: Extraction | str) -> None:
+        """Add one extraction, or the record ``encode`` made of it (e.g. in a worker process)."""
         self._ids.append(complaint_id)
-        self._records.append(encode(ext))
+        self._records.append(ext if isinstance(ext, str) else encode(ext))
         self.count += 1
         if len(self._ids) >= self._row_group:
             self.flush()

@@ -13,20 +13,24 @@ of evidence:
   and ``p.text_gap``).
 
 Vectors: character 2- and 3-grams (no segmenter: cheap, and robust to the typos and spacing of
-complaints), hashed (scikit-learn's HashingVectorizer: no vocabulary in memory), sublinear tf,
+complaints), hashed (scikit-learn's HashingVectorizer's buckets, no vocabulary in memory; computed
+by a compiled loop that gives the same matrix, :class:`NgramHasher`), sublinear tf,
 smooth IDF over both sides together, L2-normalised rows. Terms that cannot meet the other side
 are dropped first: those of one record only, those of one side only (complaint pleasantries, the
 police's legal boilerplate), and those in more than ``max_df`` of all records (they weigh
 little, and the sparse product costs the sum over terms of df_complaints x df_cases).
 
 Nearest cases: row blocks of the complaint matrix times the case matrix, at most
-``max_block_entries`` products at a time, an O(n) partition per row. Terms in more than
+``max_block_entries`` products at a time, a compiled selection of the best few per row (ties go
+to the lower case row, so the pairs do not depend on the product's order). Terms in more than
 ``block_max_df`` records (5,000) stay in the cosines but find no neighbours, so the product stays
 linear in the archive (a fractional cap alone grows with its square); below 2.5 x 10^5 records the
 fractional cap is the lower one. Cost on one core, generated archives (corpora/generate.py,
 complaint texts x case summaries): 10^5 x 10^5 fit 14 s, nearest cases 21 s (0.21 s per 1,000),
 0.8 GB peak, identical pairs with and without the absolute cap; 10^6 x 10^6 fit 131 s, nearest
-cases 202 s (0.20 s per 1,000), 4.7 GB peak (before the absolute cap: over 11 minutes, stopped).
+cases 202 s (0.20 s per 1,000), 4.7 GB peak (before the absolute cap: over 11 minutes, stopped) —
+both before the compiled hashing and selection, which took the text step of a 10^5 x 10^5
+``mine`` on the tiled independently written archive from 55 s to 28 s.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ logger = logging.getLogger(__name__)
 HASH_FEATURES = 1 << 23
 # Punctuation, symbols and whitespace: n-grams never span them.
 _SEPARATORS = re.compile(r"[\W_]+")
+_WHITE_RUNS = re.compile(r"\s\s+")
 
 
 def _preprocess(text: str) -> str:
@@ -71,17 +76,24 @@ class TextIndex:
     block_terms: np.ndarray | None = None
 
     def neighbours(self, k: int = 5, floor: float = 0.15, max_block_entries: int = 5_000_000,
-                   pool: int = 20) -> Neighbours:
+                   pool: int = 20, kernels: str | None = None) -> Neighbours:
         """Each complaint's ``k`` most similar cases with cosine >= ``floor`` (among cases tied at
-        the k-th place, an arbitrary subset), and its best and second-best cosine over all cases.
+        the k-th place, those with the lower rows), and its best and second-best cosine over all
+        cases.
 
         Row blocks of the complaint matrix times the case matrix, each holding at most about
-        ``max_block_entries`` products; per row an O(n) partition and a sort of k entries. With
+        ``max_block_entries`` products; per row a selection of the best few. With
         ``block_terms`` (a large archive, see ``fit_text_index``) the product runs over those
         rarer terms only: each row's ``pool`` best cases by that partial score are then ranked by
-        their full cosine, and best / second are the best of those."""
+        their full cosine, and best / second are the best of those. ``kernels``: the per-row
+        selection compiled (:func:`clue_miner.link.text_kernels.best_per_row`) or in numpy (see
+        :class:`NgramHasher`); the same pairs either way."""
         import numpy as np
 
+        from clue_miner.extract.jit import TEXT, compiled
+
+        kern = compiled(TEXT, kernels, eager=True)
+        top = kern.best_per_row if kern is not None else _best_per_row
         n_c, n_k = self.complaints.shape[0], self.cases.shape[0]
         rows = max(16, min(n_c, max_block_entries // max(n_k, 1)))
         exact = self.block_terms is None
@@ -96,30 +108,24 @@ class TextIndex:
             prod = (left[lo:lo + rows] @ right_t).tocsr()
             indptr, data, indices = prod.indptr, prod.data, prod.indices
             if not exact:  # the pool of each row by partial score, then their full cosines
-                indptr, indices = _best_per_row(indptr, data, indices, pool)
+                indptr, indices, _ = top(indptr, indices, data, pool)
                 data = self.pair_sims(np.repeat(np.arange(lo, lo + prod.shape[0]), np.diff(indptr)), indices)
-            for r in range(prod.shape[0]):
-                a, b = indptr[r], indptr[r + 1]
-                if b - a > want:  # the best by partition, O(entries of the row)
-                    pick = a + np.argpartition(-data[a:b], want - 1)[:want]
-                else:
-                    pick = np.arange(a, b)
-                if not len(pick):
-                    continue
-                pick = pick[np.argsort(-data[pick], kind="stable")]
-                best[lo + r], best_kid[lo + r] = data[pick[0]], indices[pick[0]]
-                if len(pick) > 1:
-                    second[lo + r] = data[pick[1]]
-                pick = pick[:k][data[pick[:k]] >= floor]
-                if len(pick):
-                    out_c.append(np.full(len(pick), lo + r, dtype=np.int32))
-                    out_k.append(indices[pick].astype(np.int32))
-                    out_s.append(data[pick])
-        empty = not out_c
+            ptr, cols, vals = top(indptr, indices, data, want)
+            sizes = np.diff(ptr)
+            first = ptr[:-1][sizes > 0]
+            hit = np.flatnonzero(sizes > 0)
+            best[lo + hit], best_kid[lo + hit] = vals[first], cols[first]
+            two = np.flatnonzero(sizes > 1)
+            second[lo + two] = vals[ptr[two] + 1]
+            rank = np.arange(len(cols)) - np.repeat(ptr[:-1], sizes)
+            keep = (rank < k) & (vals >= floor)
+            out_c.append((lo + np.repeat(np.arange(len(sizes)), sizes)[keep]).astype(np.int32))
+            out_k.append(cols[keep].astype(np.int32))
+            out_s.append(vals[keep].astype(np.float32))
         return Neighbours(
-            np.concatenate(out_c) if not empty else np.zeros(0, np.int32),
-            np.concatenate(out_k) if not empty else np.zeros(0, np.int32),
-            np.concatenate(out_s).astype(np.float32) if not empty else np.zeros(0, np.float32),
+            np.concatenate(out_c) if out_c else np.zeros(0, np.int32),
+            np.concatenate(out_k) if out_k else np.zeros(0, np.int32),
+            np.concatenate(out_s) if out_s else np.zeros(0, np.float32),
             best, second, best_kid,
         )
 
@@ -138,18 +144,22 @@ class TextIndex:
         return out
 
 
-def _best_per_row(indptr: np.ndarray, data: np.ndarray, indices: np.ndarray,
-                  pool: int) -> tuple[np.ndarray, np.ndarray]:
-    """CSR rows cut to their ``pool`` largest entries: ``(indptr, indices)`` of what is kept."""
+def _best_per_row(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray,
+                  want: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each CSR row's ``want`` largest entries, best first (a tie: the lower column first), as
+    ``(ptr, cols, vals)``: the numpy reference of :func:`clue_miner.link.text_kernels.best_per_row`."""
     import numpy as np
 
-    keep = []
+    sizes = np.minimum(np.diff(indptr), want)
+    ptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    cols = np.empty(ptr[-1], np.int64)
+    vals = np.empty(ptr[-1], np.float32)
     for r in range(len(indptr) - 1):
         a, b = indptr[r], indptr[r + 1]
-        keep.append(a + np.argpartition(-data[a:b], pool - 1)[:pool] if b - a > pool else np.arange(a, b))
-    sizes = np.fromiter((len(x) for x in keep), dtype=np.int64, count=len(keep))
-    picked = np.concatenate(keep) if keep else np.zeros(0, np.int64)
-    return np.concatenate([[0], np.cumsum(sizes)]), indices[picked]
+        order = np.lexsort((indices[a:b], -data[a:b]))[:want]  # by value down, then column up
+        cols[ptr[r]:ptr[r + 1]] = indices[a:b][order]
+        vals[ptr[r]:ptr[r + 1]] = data[a:b][order]
+    return ptr, cols, vals
 
 
 @dataclass(frozen=True)
@@ -191,10 +201,50 @@ class TextScorer:
         return {"text_sim": sim, "text_gap": self.neighbours.gap(cid, kid, sim)}
 
 
+class NgramHasher:
+    """Hashed character n-gram counts of texts (``None`` counts as ""), preprocessed by
+    ``_preprocess``: scikit-learn's ``HashingVectorizer(analyzer="char", alternate_sign=False,
+    norm=None)`` over :data:`HASH_FEATURES` buckets, float32 CSR rows with sorted indices.
+
+    ``kernels`` (``$CLUE_MINER_NER_KERNELS``, see :mod:`clue_miner.extract.jit`): ``numba`` the
+    compiled :func:`clue_miner.link.text_kernels.hash_char_ngrams` (about 10x faster, the same
+    matrix), ``numpy`` scikit-learn itself, ``auto`` (default) the compiled loop when numba is
+    installed — an index is always built over many texts, so it does not wait as extraction does.
+    """
+
+    def __init__(self, ngram_range: tuple[int, int] = (2, 3), kernels: str | None = None) -> None:
+        from clue_miner.extract.jit import TEXT, compiled
+
+        self.ngram_range = ngram_range
+        self._kernels = compiled(TEXT, kernels, eager=True)
+        self._sklearn: Any = None
+
+    def __call__(self, texts: Sequence[str | None]) -> Any:
+        import numpy as np
+        import scipy.sparse as sp
+
+        if self._kernels is None:
+            if self._sklearn is None:
+                from sklearn.feature_extraction.text import HashingVectorizer
+
+                self._sklearn = HashingVectorizer(analyzer="char", ngram_range=self.ngram_range,
+                                                  preprocessor=_preprocess, n_features=HASH_FEATURES,
+                                                  alternate_sign=False, norm=None, dtype=np.float32)
+            return self._sklearn.transform([t or "" for t in texts])
+        # scikit-learn's char analyzer folds runs of whitespace after the preprocessor: so here
+        done = [_WHITE_RUNS.sub(" ", _preprocess(t or "")) for t in texts]
+        codes = np.frombuffer("".join(done).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        bounds = np.zeros(len(done) + 1, dtype=np.int64)
+        np.cumsum([len(t) for t in done], out=bounds[1:])
+        indptr, indices, data = self._kernels.hash_char_ngrams(codes, bounds, self.ngram_range[0],
+                                                                self.ngram_range[1], HASH_FEATURES)
+        return sp.csr_matrix((data, indices, indptr), shape=(len(done), HASH_FEATURES))
+
+
 def fit_text_index(complaint_texts: Sequence[str | None], case_texts: Sequence[str | None], *,
                    ngram_range: tuple[int, int] = (2, 3), max_df: float = 0.02,
                    min_max_df: int = 50, background: Sequence[str | None] = (),
-                   block_max_df: int = 5_000) -> TextIndex | None:
+                   block_max_df: int = 5_000, kernels: str | None = None) -> TextIndex | None:
     """Fit the vectoriser on both sides and return their rows, or None when no term is shared.
 
     ``max_df``: fraction of all records above which a term is dropped; never below
@@ -205,11 +255,11 @@ def fit_text_index(complaint_texts: Sequence[str | None], case_texts: Sequence[s
     look for neighbours (``TextIndex.neighbours``): the sparse product costs df_complaints x
     df_cases per term, so a fractional cap alone grows with the square of the archive; an absolute
     one keeps each complaint's share bounded and the cost linear. Up to 2.5 x 10^5 records the
-    fractional cap (2 %) is the lower one and nothing changes.
+    fractional cap (2 %) is the lower one and nothing changes. ``kernels``: how the n-grams are
+    hashed (see :class:`NgramHasher`).
     """
     import numpy as np
     import scipy.sparse as sp
-    from sklearn.feature_extraction.text import HashingVectorizer
 
     n_c, n_k = len(complaint_texts), len(case_texts)
     if n_c == 0 or n_k == 0:
@@ -217,16 +267,15 @@ def fit_text_index(complaint_texts: Sequence[str | None], case_texts: Sequence[s
     n = n_c + n_k + len(background)
     cap = max(int(max_df * n), min_max_df)
     # hashed n-gram counts (no vocabulary held in memory); rows are canonical (summed duplicates)
-    hasher = HashingVectorizer(analyzer="char", ngram_range=ngram_range, preprocessor=_preprocess,
-                               n_features=HASH_FEATURES, alternate_sign=False, norm=None, dtype=np.float32)
+    hasher = NgramHasher(ngram_range, kernels)
     blocks, df_c, df_k = [], np.zeros(HASH_FEATURES, np.int32), np.zeros(HASH_FEATURES, np.int32)
     for side, df in ((complaint_texts, df_c), (case_texts, df_k)):
         for lo in range(0, len(side), 20_000):
-            block = hasher.transform([t or "" for t in side[lo:lo + 20_000]])
+            block = hasher(side[lo:lo + 20_000])
             df += np.bincount(block.indices, minlength=HASH_FEATURES).astype(np.int32)
             blocks.append(block)
     for lo in range(0, len(background), 20_000):  # counted, not kept
-        block = hasher.transform([t or "" for t in background[lo:lo + 20_000]])
+        block = hasher(background[lo:lo + 20_000])
         df_c += np.bincount(block.indices, minlength=HASH_FEATURES).astype(np.int32)
     df = df_c + df_k
     # terms of two records or more, at most ``cap``, found on both sides
