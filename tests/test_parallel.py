@@ -33,3 +33,18 @@ def test_run_parallel_workers_equal_one_process_with_and_without_encode() -> Non
     assert list(run_parallel(FACTORY, TEXTS, ANCHORS, workers=1, chunk_size=2, encode=encode,
                              on_progress=seen.append)) == records
     assert seen == [2, 2, 1]
+
+
+def test_run_parallel_workers_see_the_environment_of_the_call(monkeypatch) -> None:  # noqa: ANN001
+    """Workers start from the forkserver, which keeps the environment it started with: each pool
+    hands its workers the parent's environment of the moment (``CLUE_MINER_MODELS`` and the like
+    set between two runs in one process count)."""
+    import os
+
+    list(run_parallel(FACTORY, TEXTS, ANCHORS, workers=2, chunk_size=2))  # the forkserver is up
+    monkeypatch.setenv("CLUE_MINER_PROBE", "seen")
+    probe = partial(os.getenv, "CLUE_MINER_PROBE")  # called in the worker: its value, else the extraction
+    assert list(run_parallel(FACTORY, TEXTS, ANCHORS, workers=2, chunk_size=2, encode=probe)) == ["seen"] * 5
+    monkeypatch.delenv("CLUE_MINER_PROBE")
+    assert all(not isinstance(r, str) for r in run_parallel(FACTORY, TEXTS, ANCHORS, workers=2, chunk_size=2,
+                                                            encode=probe))

@@ -38,8 +38,13 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _init_worker(factory: Callable[[], Any], encode: Callable[[Extraction], Any] | None = None) -> None:
+def _init_worker(factory: Callable[[], Any], encode: Callable[[Extraction], Any] | None = None,
+                 env: dict[str, str] | None = None) -> None:
     global _WORKER_PIPELINE, _WORKER_ENCODE
+    if env is not None:  # the parent's environment now, not the one the forkserver started with
+        for key in [k for k in os.environ if k.startswith("CLUE_MINER_") and k not in env]:
+            del os.environ[key]
+        os.environ.update(env)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     from threadpoolctl import threadpool_limits
 
@@ -84,7 +89,7 @@ def run_parallel(
     # copy inherits whatever this process holds — numba's compiled code, DuckDB's and onnxruntime's
     # threads — and a second ``mine`` in one process crashed its forked workers that way
     ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
-    with ctx.Pool(processes=workers, initializer=_init_worker, initargs=(factory, encode)) as pool:
+    with ctx.Pool(processes=workers, initializer=_init_worker, initargs=(factory, encode, dict(os.environ))) as pool:
         offset = 0
         for result in pool.imap(_run_chunk, chunks, chunksize=1):
             if encode is None:
