@@ -86,8 +86,9 @@ def run_parallel(
         return
     chunks = ((list(texts[i:i + chunk_size]), list(anchors[i:i + chunk_size])) for i in range(0, n, chunk_size))
     # workers start from a fresh interpreter (the forkserver's), not as copies of this process: a
-    # copy inherits whatever this process holds — numba's compiled code, DuckDB's and onnxruntime's
-    # threads — and a second ``mine`` in one process crashed its forked workers that way
+    # copy inherits this process's state (numba's JIT, the locks of DuckDB's and onnxruntime's
+    # thread pools); once the link's compiled hashing had run in a process, a second ``mine`` there
+    # crashed its forked workers (a segfault in the garbage collector)
     ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
     with ctx.Pool(processes=workers, initializer=_init_worker, initargs=(factory, encode, dict(os.environ))) as pool:
         offset = 0

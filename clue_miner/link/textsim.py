@@ -207,8 +207,8 @@ class NgramHasher:
     norm=None)`` over :data:`HASH_FEATURES` buckets, float32 CSR rows with sorted indices.
 
     ``kernels`` (``$CLUE_MINER_NER_KERNELS``, see :mod:`clue_miner.extract.jit`): ``numba`` the
-    compiled :func:`clue_miner.link.text_kernels.hash_char_ngrams` (about 10x faster, the same
-    matrix), ``numpy`` scikit-learn itself, ``auto`` (default) the compiled loop when numba is
+    compiled :func:`clue_miner.link.text_kernels.hash_char_ngrams` (the same matrix; 20,000
+    tiled complaints in 1.3 s against scikit-learn's 4.4–5.5 s, the Python preprocessing included), ``numpy`` scikit-learn itself, ``auto`` (default) the compiled loop when numba is
     installed — an index is always built over many texts, so it does not wait as extraction does.
     """
 
