@@ -24,13 +24,24 @@ def _vectorizer(max_n: int = 3, max_chars: int = 3000) -> NgramVectorizer:
     return NgramVectorizer(max_n=max_n, min_df=1, max_chars=max_chars).fit(TRAIN, extra=["abc", "被"])
 
 
-def test_counts_equal_the_dict_lookup_on_edge_cases() -> None:
-    vec = _vectorizer(max_chars=12)
+def _routes() -> list[str]:
+    """The numpy lookups, and the compiled loop where numba is installed."""
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return ["numpy"]
+    return ["numpy", "numba"]
+
+
+@pytest.mark.parametrize("max_n", [1, 2, 3])
+def test_counts_equal_the_dict_lookup_on_edge_cases(max_n: int) -> None:
+    vec = _vectorizer(max_n=max_n, max_chars=12)
     texts = [*TRAIN, "", None, "被", "电动车" * 20, "ＡＢＣ９９９", "\x00\x00a", "只有生字"]
-    _same(vec.counts(texts), vec._counts_by_dict(texts))
-    for text in texts:
-        _same(vec.counts([text]), vec._counts_by_dict([text]))
-    assert vec.counts([]).n_rows == 0
+    for route in _routes():
+        _same(vec.counts(texts, kernels_choice=route), vec._counts_by_dict(texts))
+        for text in texts:
+            _same(vec.counts([text], kernels_choice=route), vec._counts_by_dict([text]))
+        assert vec.counts([], kernels_choice=route).n_rows == 0
 
 
 def test_counts_fold_digits_and_width() -> None:
@@ -50,7 +61,8 @@ def test_longer_n_grams_fall_back_to_the_dict() -> None:
 @given(st.lists(st.text(alphabet=st.sampled_from(list("电动车被偷骗打了我的元0１ＡaB \x00")), max_size=40), max_size=6))
 def test_counts_equal_the_dict_lookup(texts: list[str]) -> None:
     vec = _vectorizer()
-    _same(vec.counts(texts), vec._counts_by_dict(texts))
+    for route in _routes():
+        _same(vec.counts(texts, kernels_choice=route), vec._counts_by_dict(texts))
 
 
 def test_ner_vocab_encode_equals_the_dict_lookup() -> None:

@@ -1,8 +1,8 @@
 """Whether extraction runs its compiled kernels (numba) or the reference code.
 
 Three modules hold compiled loops: :mod:`clue_miner.extract.ner.kernels` (the NER's decoding and
-dictionary matching), :mod:`clue_miner.extract.sparse_kernels` (the n-gram models' sparse
-products) and :mod:`clue_miner.link.text_kernels` (the link's text index hashing).
+dictionary matching), :mod:`clue_miner.extract.sparse_kernels` (the n-gram models' counts and
+sparse products) and :mod:`clue_miner.link.text_kernels` (the link's text index hashing).
 ``$CLUE_MINER_NER_KERNELS`` (the name predates the other modules; it rules all three), or a
 ``kernels=`` argument where a function takes one:
 
