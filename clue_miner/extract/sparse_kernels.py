@@ -36,16 +36,22 @@ def rows_dot(r_ptr, r_idx, r_val, m_ptr, m_idx, m_val, n_out):  # noqa: ANN001, 
 
 
 @njit(cache=True, nogil=True)
-def _find(keys, key):  # noqa: ANN001, ANN202
-    """Position of ``key`` in the sorted ``keys``, or -1."""
-    lo, hi = 0, keys.shape[0]
+def lower_bound(a, lo, hi, key):  # noqa: ANN001, ANN201
+    """The first position in ``a[lo:hi]`` (sorted) whose value is not below ``key`` (``hi``: none)."""
     while lo < hi:
         mid = (lo + hi) >> 1
-        if keys[mid] < key:
+        if a[mid] < key:
             lo = mid + 1
         else:
             hi = mid
-    return lo if lo < keys.shape[0] and keys[lo] == key else -1
+    return lo
+
+
+@njit(cache=True, nogil=True)
+def _find(keys, key):  # noqa: ANN001, ANN202
+    """Position of ``key`` in the sorted ``keys``, or -1."""
+    at = lower_bound(keys, 0, keys.shape[0], key)
+    return at if at < keys.shape[0] and keys[at] == key else -1
 
 
 @njit(cache=True, nogil=True)

@@ -25,6 +25,7 @@ import numpy as np
 from numba import njit
 
 from clue_miner.extract.ner.crf import allowed_predecessors
+from clue_miner.extract.sparse_kernels import lower_bound
 
 # tag prefixes as codes (spans_from_tags' reading of a BIOES path)
 PREFIX = {"O": 0, "B": 1, "I": 2, "E": 3, "S": 4}
@@ -293,15 +294,8 @@ def trie_matches(codes, ptr, chars, child, word, max_word):  # noqa: ANN001, ANN
         node = 0
         for j in range(begin, min(n, begin + max_word)):
             c = codes[j]
-            lo = ptr[node]
             top = ptr[node + 1]
-            hi = top
-            while lo < hi:
-                mid = (lo + hi) >> 1
-                if chars[mid] < c:
-                    lo = mid + 1
-                else:
-                    hi = mid
+            lo = lower_bound(chars, ptr[node], top, c)
             if lo == top or chars[lo] != c:
                 break
             node = child[lo]
