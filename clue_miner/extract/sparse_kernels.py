@@ -86,9 +86,17 @@ def ngram_counts(codes, bounds, keys1, ids1, keys2, ids2, keys3, ids3):  # noqa:
                         found[q] = ids3[p]
                         q += 1
     starts[n_rows] = q
+    return row_counts(found, starts)
+
+
+@njit(cache=True, nogil=True)
+def row_counts(values, starts):  # noqa: ANN001, ANN201
+    """CSR ``(indptr, indices, data)`` of rows ``values[starts[r]:starts[r + 1]]`` (sorted in place):
+    each row's distinct values, ascending, with how often each occurs (float32)."""
+    n_rows = starts.shape[0] - 1
     indptr = np.zeros(n_rows + 1, dtype=np.int64)
     for r in range(n_rows):
-        row = found[starts[r]:starts[r + 1]]
+        row = values[starts[r]:starts[r + 1]]
         row.sort()
         distinct = 0
         for j in range(row.shape[0]):
@@ -100,8 +108,8 @@ def ngram_counts(codes, bounds, keys1, ids1, keys2, ids2, keys3, ids3):  # noqa:
     for r in range(n_rows):
         p = indptr[r] - 1
         for j in range(starts[r], starts[r + 1]):
-            if j == starts[r] or found[j] != found[j - 1]:
+            if j == starts[r] or values[j] != values[j - 1]:
                 p += 1
-                indices[p] = found[j]
+                indices[p] = values[j]
             data[p] += 1.0
     return indptr, indices, data

@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from clue_miner.extract.sparse_kernels import row_counts
+
 _C1 = np.uint64(0xCC9E2D51)
 _C2 = np.uint64(0x1B873593)
 _M32 = np.uint64(0xFFFFFFFF)
@@ -26,6 +28,12 @@ def _rotl(x, r):  # noqa: ANN001, ANN202
 
 
 @njit(cache=True)
+def _mix(k):  # noqa: ANN001, ANN202
+    """One 4-byte block's scramble (also the tail's)."""
+    return (_rotl((k * _C1) & _M32, 15) * _C2) & _M32
+
+
+@njit(cache=True)
 def _murmur3(buf, n):  # noqa: ANN001, ANN202
     """MurmurHash3_x86_32 of ``buf[:n]`` (uint8), seed 0, as a signed 32-bit value."""
     h = np.uint64(0)
@@ -34,9 +42,7 @@ def _murmur3(buf, n):  # noqa: ANN001, ANN202
         j = 4 * b
         k = (np.uint64(buf[j]) | (np.uint64(buf[j + 1]) << np.uint64(8)) | (np.uint64(buf[j + 2]) << np.uint64(16))
              | (np.uint64(buf[j + 3]) << np.uint64(24)))
-        k = (k * _C1) & _M32
-        k = _rotl(k, 15)
-        k = (k * _C2) & _M32
+        k = _mix(k)
         h ^= k
         h = _rotl(h, 13)
         h = (h * np.uint64(5) + np.uint64(0xE6546B64)) & _M32
@@ -49,9 +55,7 @@ def _murmur3(buf, n):  # noqa: ANN001, ANN202
         if tail >= 2:
             k ^= np.uint64(buf[j + 1]) << np.uint64(8)
         k ^= np.uint64(buf[j])
-        k = (k * _C1) & _M32
-        k = _rotl(k, 15)
-        k = (k * _C2) & _M32
+        k = _mix(k)
         h ^= k
     h ^= np.uint64(n)
     h ^= h >> np.uint64(16)
@@ -118,26 +122,8 @@ def hash_char_ngrams(codes, bounds, n_min, n_max, n_features):  # noqa: ANN001, 
                     hashed[q] = abs(h) % n_features
                 q += 1
     starts[n_rows] = q
-    # per row: sorted buckets, each with its count
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    for i in range(n_rows):
-        row = hashed[starts[i]:starts[i + 1]]
-        row.sort()
-        distinct = 0
-        for j in range(row.shape[0]):
-            if j == 0 or row[j] != row[j - 1]:
-                distinct += 1
-        indptr[i + 1] = indptr[i] + distinct
-    indices = np.empty(indptr[n_rows], dtype=np.int32)
-    data = np.zeros(indptr[n_rows], dtype=np.float32)
-    for i in range(n_rows):
-        p = indptr[i] - 1
-        for j in range(starts[i], starts[i + 1]):
-            if j == starts[i] or hashed[j] != hashed[j - 1]:
-                p += 1
-                indices[p] = hashed[j]
-            data[p] += 1.0
-    return indptr, indices, data
+    indptr, indices, data = row_counts(hashed, starts)  # per row: sorted buckets, each with its count
+    return indptr, indices.astype(np.int32), data
 
 
 @njit(cache=True)
