@@ -410,6 +410,25 @@ def test_ner_model_features_of_joined_pieces_equal_each_piece_alone(model: NerMo
         assert np.array_equal(x, alone)
 
 
+def test_ner_model_compiled_encoder_inputs_equal_the_reference(model: NerModel, monkeypatch) -> None:  # noqa: ANN001
+    """The one-pass compiled input rows equal the numpy gathers and word-set sums bit for bit
+    (texts with and without dictionary words, one character, the end mark, Latin and digits)."""
+    pytest.importorskip("numba")
+    from clue_miner.extract import jit
+    from clue_miner.extract.ner.features import _END
+
+    texts = ["我叫张三，住在北京市朝阳区。2023年5月被盗手机一部价值3000元", "人", "ABC 123", "\x03中华人民共和国\x03",
+             "派出所民警王五说不予立案，被告人李某某于2018年3月15日8时30分许在昆明市盘龙区盗窃电动车一辆。" * 3]
+    joined = _END.join(texts)
+    monkeypatch.setenv(jit.KERNELS_ENV, "numpy")
+    want = model._joined_features(joined)
+    monkeypatch.setenv(jit.KERNELS_ENV, "numba")
+    got = model._joined_features(joined)
+    assert got.dtype == want.dtype == np.float32 and got.shape == want.shape == (len(joined), want.shape[1])
+    assert np.array_equal(got, want)
+    assert np.abs(want[:, -150:]).sum() > 0  # the word sets are not all empty
+
+
 def test_ner_model_spans_from_bioes_tags() -> None:
     tags = bioes_tags(["PER", "LOC"])
     idx = {t: i for i, t in enumerate(tags)}

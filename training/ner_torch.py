@@ -3,13 +3,15 @@
 Only the recipe imports this module; inference runs the exported arrays in numpy
 (:mod:`clue_miner.extract.ner.bilstm`, :mod:`clue_miner.extract.ner.crf`). Layout of the exported weights (``weights.npz``):
 ``char_emb``, ``bigram_emb`` (absent without bigrams), ``lstm.{w_ih,w_hh,b}`` and
-``lstm.{w_ih_r,w_hh_r,b_r}`` (torch gate order, biases summed), and per head ``{head}.w``,
+``lstm.{w_ih_r,w_hh_r,b_r}`` (torch gate order, biases summed) or, for the convolutional encoder,
+``cnn.in.{w,b}``, ``cnn.dw{i}`` (depthwise kernels, ``(C, k)``), ``cnn.pw{i}.{w,b}``; and per head ``{head}.w``,
 ``{head}.b``, ``{head}.trans``, ``{head}.start``, ``{head}.end``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -58,10 +60,55 @@ class CRF(nn.Module):
         return (log_z - gold).sum()
 
 
+class ConvEncoder(nn.Module):
+    """Dilated depthwise-separable convolutions with residuals: ``relu(x W_in + b)``, then per
+    dilation ``h <- h + relu(pointwise(depthwise_conv(h)))``; positions past a row's length are
+    zeroed after every layer, so a padded batch gives each row what it gives alone (zero padding).
+    The runtime twin is :class:`clue_miner.extract.ner.cnn.ConvEncoder` (same export layout)."""
+
+    def __init__(self, d_in: int, width: int, dilations: Sequence[int], kernel: int = 3, dropout: float = 0.1) -> None:
+        super().__init__()
+        if kernel % 2 != 1:
+            raise ValueError("the kernel width must be odd")
+        self.inp = nn.Linear(d_in, width)
+        self.dw = nn.ModuleList(nn.Conv1d(width, width, kernel, dilation=d, padding=d * (kernel // 2), groups=width,
+                                          bias=False) for d in dilations)
+        self.pw = nn.ModuleList(nn.Linear(width, width) for _ in dilations)
+        self.drop = nn.Dropout(dropout)
+        self.dilations = list(dilations)
+        self.kernel = kernel
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        m = mask.unsqueeze(2).to(x.dtype)
+        h = torch.relu(self.inp(x)) * m
+        for dw, pw in zip(self.dw, self.pw, strict=True):
+            y = dw(h.transpose(1, 2)).transpose(1, 2)
+            h = (h + self.drop(torch.relu(pw(y)))) * m
+        return h
+
+    def export(self, arr: Any) -> dict[str, np.ndarray]:
+        out = {"cnn.in.w": arr(self.inp.weight), "cnn.in.b": arr(self.inp.bias)}
+        for i, (dw, pw) in enumerate(zip(self.dw, self.pw, strict=True)):
+            out[f"cnn.dw{i}"] = arr(dw.weight[:, 0, :])  # (C, k)
+            out[f"cnn.pw{i}.w"] = arr(pw.weight)
+            out[f"cnn.pw{i}.b"] = arr(pw.bias)
+        return out
+
+    @torch.no_grad()
+    def load(self, t: Any) -> None:
+        self.inp.weight.copy_(t("cnn.in.w"))
+        self.inp.bias.copy_(t("cnn.in.b"))
+        for i, (dw, pw) in enumerate(zip(self.dw, self.pw, strict=True)):
+            dw.weight.copy_(t(f"cnn.dw{i}").unsqueeze(1))
+            pw.weight.copy_(t(f"cnn.pw{i}.w"))
+            pw.bias.copy_(t(f"cnn.pw{i}.b"))
+
+
 class Tagger(nn.Module):
     def __init__(self, n_chars: int, n_bigrams: int, n_lex: int, heads: dict[str, list[str]], char_dim: int = 100,
                  bigram_dim: int = 50, hidden: int = 150, dropout_in: float = 0.4, dropout_out: float = 0.3,
-                 n_words: int = 0, word_dim: int = 0) -> None:
+                 n_words: int = 0, word_dim: int = 0, encoder: str = "bilstm", width: int = 192,
+                 dilations: Sequence[int] = (1, 2, 4, 8)) -> None:
         super().__init__()
         self.char_emb = nn.Embedding(n_chars, char_dim, padding_idx=0, sparse=True)
         self.bigram_emb = (nn.Embedding(n_bigrams, bigram_dim, padding_idx=0, sparse=True)
@@ -72,11 +119,19 @@ class Tagger(nn.Module):
         d_in += 3 * word_dim if self.word_emb is not None else 0
         # two one-way LSTMs over right-padded batches (the backward one reads each sequence reversed
         # in place): packed sequences cost a full-size gradient fill per time step on CPU.
-        self.fwd = nn.LSTM(d_in, hidden, batch_first=True)
-        self.bwd = nn.LSTM(d_in, hidden, batch_first=True)
+        self.kind = encoder
+        if encoder == "bilstm":
+            self.fwd = nn.LSTM(d_in, hidden, batch_first=True)
+            self.bwd = nn.LSTM(d_in, hidden, batch_first=True)
+            out_dim = 2 * hidden
+        elif encoder == "cnn":
+            self.cnn = ConvEncoder(d_in, width, dilations)
+            out_dim = width
+        else:
+            raise ValueError(f"unknown encoder {encoder!r}")
         self.drop_in = nn.Dropout(dropout_in)
         self.drop_out = nn.Dropout(dropout_out)
-        self.heads = nn.ModuleDict({h: nn.Linear(2 * hidden, len(bioes_tags(labs))) for h, labs in heads.items()})
+        self.heads = nn.ModuleDict({h: nn.Linear(out_dim, len(bioes_tags(labs))) for h, labs in heads.items()})
         self.crfs = nn.ModuleDict({h: CRF(bioes_tags(labs)) for h, labs in heads.items()})
         for emb in (self.char_emb, self.bigram_emb, self.word_emb):
             if emb is not None:
@@ -103,6 +158,8 @@ class Tagger(nn.Module):
             we = (self.word_emb(batch["wids"]) * batch["wwts"].unsqueeze(-1)).sum(3)
             parts.append(we.flatten(2))
         x = self.drop_in(torch.cat(parts, dim=2))
+        if self.kind == "cnn":
+            return self.drop_out(self.cnn(x, batch["mask"]))
         steps = x.shape[1]
         pos = torch.arange(steps).unsqueeze(0)
         rev = torch.where(pos < lengths.unsqueeze(1), lengths.unsqueeze(1) - 1 - pos, pos)  # an involution
@@ -131,7 +188,9 @@ class Tagger(nn.Module):
             for name, emb in (("char_emb", self.char_emb), ("bigram_emb", self.bigram_emb), ("word_emb", self.word_emb)):
                 if emb is not None:
                     emb.weight.copy_(t(name))
-        if "lstm" in parts:
+        if "lstm" in parts and self.kind == "cnn":
+            self.cnn.load(t)
+        elif "lstm" in parts:
             for suffix, lstm in (("", self.fwd), ("_r", self.bwd)):
                 lstm.weight_ih_l0.copy_(t(f"lstm.w_ih{suffix}"))
                 lstm.weight_hh_l0.copy_(t(f"lstm.w_hh{suffix}"))
@@ -160,10 +219,13 @@ class Tagger(nn.Module):
             out["bigram_emb"] = arr(self.bigram_emb.weight)
         if self.word_emb is not None:
             out["word_emb"] = arr(self.word_emb.weight)
-        for suffix, lstm in (("", self.fwd), ("_r", self.bwd)):
-            out[f"lstm.w_ih{suffix}"] = arr(lstm.weight_ih_l0)
-            out[f"lstm.w_hh{suffix}"] = arr(lstm.weight_hh_l0)
-            out[f"lstm.b{suffix}"] = arr(lstm.bias_ih_l0 + lstm.bias_hh_l0)
+        if self.kind == "cnn":
+            out.update(self.cnn.export(arr))
+        else:
+            for suffix, lstm in (("", self.fwd), ("_r", self.bwd)):
+                out[f"lstm.w_ih{suffix}"] = arr(lstm.weight_ih_l0)
+                out[f"lstm.w_hh{suffix}"] = arr(lstm.weight_hh_l0)
+                out[f"lstm.b{suffix}"] = arr(lstm.bias_ih_l0 + lstm.bias_hh_l0)
         for name, lin in self.heads.items():
             crf = self.crfs[name]
             out[f"{name}.w"] = arr(lin.weight)

@@ -75,6 +75,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--lr-decay", type=float, default=0.9, help="multiplied into the rate after each epoch")
     ap.add_argument("--hidden", type=int, default=150)
+    ap.add_argument("--encoder", choices=("bilstm", "cnn"), default="bilstm",
+                    help="cnn: dilated depthwise-separable convolutions (--width, --dilations)")
+    ap.add_argument("--width", type=int, default=192, help="channels of the cnn encoder")
+    ap.add_argument("--dilations", type=str, default="1,2,4,8", help="one cnn block per dilation")
     ap.add_argument("--char-dim", type=int, default=100)
     ap.add_argument("--bigram-dim", type=int, default=50, help="0: no bigram embeddings")
     ap.add_argument("--max-bigrams", type=int, default=80000)
@@ -125,7 +129,9 @@ def config(args: argparse.Namespace, vocab: Vocab, lexicon: Lexicon | None) -> d
     profiles["complaint"] = {"heads": COMPLAINT_HEADS, "labels": COMPLAINT_LABELS, "resolve": True}
     return {
         "kind": "ner", "name": "ner-charlstm", "version": VERSION, "created_by": "training/train_ner.py",
-        "encoder": {"type": "bilstm", "char_dim": args.char_dim, "bigram_dim": args.bigram_dim, "hidden": args.hidden,
+        "encoder": {"type": args.encoder, "char_dim": args.char_dim, "bigram_dim": args.bigram_dim,
+                    **({"hidden": args.hidden} if args.encoder == "bilstm" else
+                       {"width": args.width, "dilations": dilations(args), "kernel": 3}),
                     "n_lex": 0 if lexicon is None else lexicon.info()["n_features"], "chars": len(vocab.chars),
                     "bigrams": len(vocab.bigrams) if args.bigram_dim else 0,
                     "word_dim": args.word_dim if vocab.words else 0, "word_k": args.word_k if vocab.words else 0,
@@ -157,8 +163,14 @@ class Averager:
         return {k: (v / self.count).astype(np.float16) for k, v in self.sums.items()}
 
 
+def calibration_texts(splits: dict[str, Any], per_corpus: int = 200) -> list[str]:
+    """Training sentences that calibrate a convolutional encoder's int8 scales: the first
+    ``per_corpus`` of each corpus's (seeded) training split."""
+    return [normalise(d.text) for tr, _ in splits.values() for d in tr[:per_corpus]]
+
+
 def write_model(out: Path, model: Any, vocab: Vocab, cfg: dict[str, Any],
-                arrays: dict[str, np.ndarray] | None = None) -> None:
+                arrays: dict[str, np.ndarray] | None = None, calibration: list[str] | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     arrays = dict(arrays) if arrays is not None else model.export()
     if not cfg["encoder"]["bigrams"]:
@@ -169,12 +181,15 @@ def write_model(out: Path, model: Any, vocab: Vocab, cfg: dict[str, Any],
                                                ensure_ascii=False),
                                     encoding="utf-8")
     (out / "config.json").write_text(json.dumps(cfg, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    export_onnx(out)
+    export_onnx(out, calibration)
 
 
-def export_onnx(out: Path) -> None:
+def export_onnx(out: Path, calibration: list[str] | None = None) -> None:
     """``encoder.int8.onnx`` beside the weights (the runtime ``extract()`` prefers); a stale one is
-    removed first, so a build without onnx leaves the numpy runtime, never an old encoder."""
+    removed first, so a build without onnx leaves the numpy runtime, never an old encoder. A
+    convolutional encoder's activation scales are calibrated on ``calibration`` (training texts)."""
+    from clue_miner.extract.ner import cnn
+    from clue_miner.extract.ner.model import NerModel
     from clue_miner.extract.ner.onnx_encoder import ONNX_FILE, export_int8
 
     (out / ONNX_FILE).unlink(missing_ok=True)
@@ -182,9 +197,14 @@ def export_onnx(out: Path) -> None:
         import onnx  # noqa: F401
         import onnxruntime.quantization  # noqa: F401
     except ImportError:
-        log.warning("onnx / onnxruntime not installed: %s not written (the numpy BiLSTM will run)", ONNX_FILE)
+        log.warning("onnx / onnxruntime not installed: %s not written (the numpy encoder will run)", ONNX_FILE)
         return
-    export_int8(out)
+    if json.loads((out / "config.json").read_text(encoding="utf-8"))["encoder"]["type"] != "cnn":
+        export_int8(out)
+    elif calibration:
+        cnn.export_int8(out, NerModel(out, runtime="numpy")._features_many(calibration))
+    else:
+        log.warning("no calibration texts: %s not written (the numpy encoder will run)", ONNX_FILE)
 
 
 def init_embeddings(model: Any, texts: list[str], vocab: Vocab, lexicon: Lexicon | None,
@@ -208,12 +228,18 @@ def init_embeddings(model: Any, texts: list[str], vocab: Vocab, lexicon: Lexicon
              time.time() - t0)
 
 
-def new_tagger(vocab: Vocab, n_lex: int, char_dim: int, bigram_dim: int, word_dim: int, hidden: int) -> Any:
+def dilations(args: argparse.Namespace) -> list[int]:
+    return [int(d) for d in str(args.dilations).split(",") if d.strip()]
+
+
+def new_tagger(vocab: Vocab, n_lex: int, char_dim: int, bigram_dim: int, word_dim: int, hidden: int,
+               encoder: str = "bilstm", width: int = 192, dils: list[int] | None = None) -> Any:
     """A fresh torch Tagger over ``vocab`` with every head of :data:`HEADS`."""
     from ner_torch import Tagger
 
     return Tagger(len(vocab.chars), len(vocab.bigrams) if bigram_dim else 0, n_lex, HEADS, char_dim=char_dim,
-                  bigram_dim=bigram_dim, hidden=hidden, n_words=len(vocab.words), word_dim=word_dim)
+                  bigram_dim=bigram_dim, hidden=hidden, n_words=len(vocab.words), word_dim=word_dim,
+                  encoder=encoder, width=width, dilations=dils or [1, 2, 4, 8])
 
 
 def load_teacher(path: Path, vocab: Vocab, n_lex: int, args: argparse.Namespace) -> Any:
@@ -226,11 +252,12 @@ def load_teacher(path: Path, vocab: Vocab, n_lex: int, args: argparse.Namespace)
     if (enc["char_dim"], enc["bigram_dim"], enc["word_dim"], enc["n_lex"]) != (
             args.char_dim, args.bigram_dim, args.word_dim, n_lex):
         raise SystemExit(f"{path}: the teacher's embedding sizes differ from this run's")
-    teacher = new_tagger(vocab, n_lex, enc["char_dim"], enc["bigram_dim"], enc["word_dim"], enc["hidden"])
+    teacher = new_tagger(vocab, n_lex, enc["char_dim"], enc["bigram_dim"], enc["word_dim"], enc.get("hidden", 0),
+                         enc.get("type", "bilstm"), enc.get("width", 0), enc.get("dilations"))
     with np.load(path / "weights.npz", allow_pickle=False) as z:
         teacher.load_exported({k: z[k] for k in z.files})
     teacher.eval()
-    log.info("distilling from %s (hidden %d)", path, enc["hidden"])
+    log.info("distilling from %s (%s encoder)", path, enc.get("type", "bilstm"))
     return teacher
 
 
@@ -313,7 +340,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     train = {c: featurise(c, tr, vocab, lexicon, word_k) for c, (tr, _) in splits.items()}
     log.info("vocab: %d chars, %d bigrams, %d words; features ready in %.0f s", len(vocab.chars),
              len(vocab.bigrams), len(vocab.words), time.time() - t0)
-    model = new_tagger(vocab, n_lex, args.char_dim, args.bigram_dim, args.word_dim if word_k else 0, args.hidden)
+    model = new_tagger(vocab, n_lex, args.char_dim, args.bigram_dim, args.word_dim if word_k else 0, args.hidden,
+                       args.encoder, args.width, dilations(args))
     teacher = load_teacher(args.teacher, vocab, n_lex, args) if args.teacher else None
     if teacher is not None:  # the student starts from the teacher's embeddings and transitions
         model.load_exported(teacher.export(), parts=("embeddings", "crfs"))
@@ -376,11 +404,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     model.eval()
     if ema is not None:
         ema.swap(model)
-    write_model(args.out, model, vocab, cfg)
+    calib = calibration_texts(splits)
+    write_model(args.out, model, vocab, cfg, calibration=calib)
     train_seconds = time.time() - t0
     parity = check_parity(model, args.out, [e for exs in train.values() for e in exs[:8]], n_lex, word_k)
     if averager is not None and averager.count > 1:  # after the parity check, which needs the torch weights
-        write_model(args.out, model, vocab, cfg, averager.mean())
+        write_model(args.out, model, vocab, cfg, averager.mean(), calibration=calib)
         log.info("exported the mean of epochs %d..%d", args.average_from, args.epochs)
     report = {"version": VERSION, "train_seconds": train_seconds, "history": history, "parity_max_abs": parity,
               "splits": {c: {"train": len(tr), "dev": len(dv)} for c, (tr, dv) in splits.items()},

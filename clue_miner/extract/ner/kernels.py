@@ -314,3 +314,37 @@ def trie_matches(codes, ptr, chars, child, word, max_word):  # noqa: ANN001, ANN
         out[q, 0] = ends[rank[q]]
         out[q, 1] = words[rank[q]]
     return out
+
+
+@njit(cache=True, nogil=True)
+def encoder_inputs(cids, bids, lex, wids, wwts, char_emb, bigram_emb, word_emb):  # noqa: ANN001, ANN201
+    """The encoder's input rows ``(T, D)``: character and bigram embeddings, the lexicon flags and
+    each B / M / E word set's weighted sum of word embeddings, written in one pass (no gathered
+    ``(T, 3, k, d)`` block). The sums run as :func:`.model.word_set_sums` does (slot by slot, a
+    float32 product then an addition; an empty slot, weight 0, adds nothing): the same numbers."""
+    n = cids.shape[0]
+    cd = char_emb.shape[1]
+    bd = bigram_emb.shape[1]
+    nl = lex.shape[1]
+    sets = wids.shape[1]
+    k = wids.shape[2]
+    wd = word_emb.shape[1]
+    out = np.zeros((n, cd + bd + nl + sets * wd), dtype=np.float32)
+    for t in range(n):
+        o = out[t]
+        o[:cd] = char_emb[cids[t]]
+        o[cd:cd + bd] = bigram_emb[bids[t]]
+        lt = lex[t]
+        for j in range(nl):
+            if lt[j]:
+                o[cd + bd + j] = lt[j]
+        for s in range(sets):
+            base = cd + bd + nl + s * wd
+            for q in range(k):
+                w = wwts[t, s, q]
+                if w == 0:
+                    continue
+                e = word_emb[wids[t, s, q]]
+                for j in range(wd):
+                    o[base + j] += w * e[j]
+    return out

@@ -110,6 +110,16 @@ class _Head:
     end: np.ndarray
 
 
+def word_set_sums(wids: np.ndarray, wwts: np.ndarray, word_emb: np.ndarray) -> np.ndarray:
+    """SoftLexicon: each character's B / M / E word sets as the weighted sums of their words'
+    embeddings, ``(T, 3, d)`` float32 — slot by slot, a product then an addition (the order
+    :func:`.kernels.encoder_inputs` keeps, so both give the same numbers)."""
+    out = np.zeros((*wids.shape[:2], word_emb.shape[1]), dtype=np.float32)
+    for q in range(wids.shape[2]):
+        out += wwts[:, :, q, None].astype(np.float32) * word_emb[wids[:, :, q]]
+    return out
+
+
 @lru_cache(maxsize=1)
 def _cues() -> tuple[re.Pattern[str], dict[str, str]]:
     cues = json.loads((_KNOWLEDGE / "rules_role_cues.json").read_text(encoding="utf-8"))["left_cues"]
@@ -181,9 +191,24 @@ class NerModel:
                 "lstm": lstm, "runtime": runtime, "heads": heads}
 
     def _encoder(self, w: dict[str, np.ndarray]) -> tuple[Any, str]:
-        """The BiLSTM layer: onnxruntime's int8 one (:mod:`.onnx_encoder`) or the numpy reference."""
+        """The encoder layer: a BiLSTM run by onnxruntime, int8 (:mod:`.onnx_encoder`), or the numpy
+        reference; or a convolutional encoder (:mod:`.cnn`), int8 on onnxruntime or numpy."""
         from clue_miner.extract.ner import onnx_encoder as ner_onnx
         from clue_miner.extract.parallel import inference_threads
+
+        enc = self.config["encoder"]
+        if enc.get("type", "bilstm") == "cnn":
+            from clue_miner.extract.ner import cnn
+
+            if self.runtime != "numpy" and ner_onnx.available(self.path):
+                return cnn.OnnxConvEncoder(self.path / ner_onnx.ONNX_FILE, w, enc["dilations"], enc.get("kernel", 3),
+                                           inference_threads(self.threads)), "onnx"
+            if self.runtime == "onnx":
+                raise ModelError(f"{self.path}: NER runtime 'onnx' needs onnxruntime and {ner_onnx.ONNX_FILE}",
+                                 code="bad_model")
+            return cnn.ConvEncoder(w, enc["dilations"], enc.get("kernel", 3)), "numpy"
+        if enc.get("type", "bilstm") != "bilstm":
+            raise ModelError(f"{self.path}: unknown NER encoder type {enc.get('type')!r}", code="bad_model")
 
         if self.runtime != "numpy":
             if ner_onnx.available(self.path):
@@ -215,6 +240,8 @@ class NerModel:
         st = self._load()
         n, steps = len(pieces), max(len(p) for p in pieces)
         lengths = np.array([len(p) for p in pieces], dtype=np.int64)
+        if hasattr(st["lstm"], "lay_out"):  # convolutional: every piece in one sequence, gaps between
+            return self._encode_laid_out(pieces, steps), lengths
         if hasattr(st["lstm"], "rows"):  # a layer that runs rows alone: no padded batch of inputs
             return st["lstm"].rows(self._features_many(pieces), steps), lengths
         cids = np.zeros((n, steps), dtype=np.int64)
@@ -238,7 +265,7 @@ class NerModel:
         if lexicon is not None:
             parts.append(lex)
         if wids is not None and wwts is not None:  # SoftLexicon: weighted mean of each B / M / E set
-            we = np.einsum("btsk,btskd->btsd", wwts, st["word_emb"][wids])
+            we = word_set_sums(wids.reshape(n * steps, 3, k), wwts.reshape(n * steps, 3, k), st["word_emb"])
             parts.append(we.reshape(n, steps, -1))
         return st["lstm"](np.concatenate(parts, axis=2), lengths), lengths
 
@@ -251,24 +278,51 @@ class NerModel:
         bigram vocabulary's end mark, in no dictionary word): each piece's rows are exactly what it
         gives alone (its last bigram ends in the mark, no word spans two pieces); one pass over the
         lexicon and the vocabularies instead of one per piece."""
-        st = self._load()
-        joined = _END.join(pieces)
+        x = self._joined_features(_END.join(pieces))
         bounds = np.cumsum([0, *(len(p) + 1 for p in pieces)])
+        return [x[bounds[i]:bounds[i] + len(p)] for i, p in enumerate(pieces)]
+
+    def _encode_laid_out(self, pieces: Sequence[str], steps: int) -> np.ndarray:
+        """A convolutional encoder over the pieces joined by ``gap`` end marks (and as many before
+        and after): the marks' rows are what :meth:`.cnn.ConvEncoder.run` zeroes, each piece's rows
+        what it gives alone (see :meth:`_features_many`); ``(B, steps, C)``."""
+        enc = self._load()["lstm"]
+        sep = _END * max(1, enc.gap)
+        joined = sep + sep.join(pieces) + sep
+        starts = np.cumsum([len(sep), *(len(p) + len(sep) for p in pieces[:-1])])
+        live = np.zeros((len(joined), 1), dtype=np.float32)
+        for s, p in zip(starts, pieces, strict=True):
+            live[s:s + len(p)] = 1.0
+        h = enc.run(self._joined_features(joined), live)
+        out = np.zeros((len(pieces), steps, h.shape[1]), dtype=np.float32)
+        for i, (s, p) in enumerate(zip(starts, pieces, strict=True)):
+            out[i, :len(p)] = h[s:s + len(p)]
+        return out
+
+    def _joined_features(self, joined: str) -> np.ndarray:
+        """The encoder's input rows ``(len(joined), D)`` of one string (pieces joined by end marks).
+        With the compiled kernels (:mod:`clue_miner.extract.jit`) one pass writes them
+        (:func:`.kernels.encoder_inputs`); the numpy reference gathers each part: the same numbers."""
+        from clue_miner.extract import jit
+
+        st = self._load()
         c, b = st["vocab"].encode(joined)
+        lexicon = st["lexicon"]
+        found = lexicon.matches(joined) if lexicon is not None else None
+        lex = lexicon.features(joined, found) if lexicon is not None else None
+        slots = (lexicon.word_slots(joined, st["to_model"], st["word_k"], found)
+                 if lexicon is not None and st["word_emb"] is not None else None)
+        kern = jit.compiled(jit.NER, work=len(joined))
+        if kern is not None and st["bigram_emb"] is not None and lex is not None and slots is not None:
+            return kern.encoder_inputs(c, b, lex, slots[0], slots[1], st["char_emb"], st["bigram_emb"], st["word_emb"])
         parts = [st["char_emb"][c]]
         if st["bigram_emb"] is not None:
             parts.append(st["bigram_emb"][b])
-        lexicon = st["lexicon"]
-        if lexicon is not None:
-            found = lexicon.matches(joined)
-            parts.append(np.asarray(lexicon.features(joined, found), dtype=np.float32))
-            if st["word_emb"] is not None:
-                wids, wwts = lexicon.word_slots(joined, st["to_model"], st["word_k"], found)
-                we = np.einsum("tsk,tskd->tsd", np.asarray(wwts, dtype=np.float32),
-                               st["word_emb"][np.asarray(wids, dtype=np.int64)])
-                parts.append(we.reshape(len(joined), -1))
-        x = np.concatenate(parts, axis=1)
-        return [x[bounds[i]:bounds[i] + len(p)] for i, p in enumerate(pieces)]
+        if lex is not None:
+            parts.append(np.asarray(lex, dtype=np.float32))
+        if slots is not None:
+            parts.append(word_set_sums(slots[0], slots[1], st["word_emb"]).reshape(len(joined), -1))
+        return np.concatenate(parts, axis=1)
 
     def predict_native(self, texts: Sequence[str], heads: Sequence[str]) -> list[dict[str, list[tuple[int, int, str]]]]:
         """Per text, per head, the native spans ``(start, end, label)`` (offsets into the text).

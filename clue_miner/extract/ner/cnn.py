@@ -1,0 +1,195 @@
+"""The NER's convolutional encoder in numpy (``"type": "cnn"`` in a model's ``config.json``).
+
+``h = relu(x W_in + b_in)``, then one block per dilation ``d``: a depthwise convolution over time
+(kernel ``k``, taps ``d`` apart, zero outside the row), a pointwise product, ``relu``, added to
+``h``. Trained by ``training/ner_torch.py`` (``ConvEncoder``, same layout in ``weights.npz``).
+
+Every row of a call goes through the layers together: the rows are laid end to end with ``gap``
+zero rows between them (at least the widest tap offset), and the gaps are zeroed again after each
+layer, so a row's output is exactly what it gives alone — batching never changes an entity — and
+each layer is one matrix product over every character of the call.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["ConvEncoder", "OnnxConvEncoder", "cnn_graph", "export_int8"]
+
+
+class ConvEncoder:
+    """``rows(xs, steps) -> (B, steps, C)`` (zero past each row's length), like the BiLSTM runtimes."""
+
+    def __init__(self, weights: dict[str, np.ndarray], dilations: Sequence[int], kernel: int = 3) -> None:
+        def f32(name: str) -> np.ndarray:
+            return np.ascontiguousarray(weights[name], dtype=np.float32)
+
+        self.w_in = np.ascontiguousarray(f32("cnn.in.w").T)  # (D, C)
+        self.b_in = f32("cnn.in.b")
+        self.dilations = [int(d) for d in dilations]
+        self.kernel = int(kernel)
+        self.dw = [np.ascontiguousarray(f32(f"cnn.dw{i}").T) for i in range(len(self.dilations))]  # (k, C)
+        self.pw = [np.ascontiguousarray(f32(f"cnn.pw{i}.w").T) for i in range(len(self.dilations))]  # (C, C)
+        self.pb = [f32(f"cnn.pw{i}.b") for i in range(len(self.dilations))]
+        self.width = int(self.w_in.shape[1])
+        self.gap = max([d * (self.kernel // 2) for d in self.dilations] or [0])
+
+    def __call__(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        return self.rows([x[i, :int(n)] for i, n in enumerate(lengths)], x.shape[1])
+
+    def rows(self, xs: Sequence[np.ndarray], steps: int) -> np.ndarray:
+        out = np.zeros((len(xs), steps, self.width), dtype=np.float32)
+        if not xs:
+            return out
+        x, live, starts = self.lay_out(xs)
+        h = self.run(x, live)
+        for i, (s, xi) in enumerate(zip(starts, xs, strict=True)):
+            out[i, :len(xi)] = h[s:s + len(xi)]
+        return out
+
+    def lay_out(self, xs: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """The rows end to end with ``gap`` zero rows before, between and after them: ``(x, live,
+        starts)`` for :meth:`run`."""
+        sizes = [len(x) for x in xs]
+        starts = [int(s) for s in np.cumsum([self.gap, *(n + self.gap for n in sizes[:-1])])]
+        total = starts[-1] + sizes[-1] + self.gap
+        x = np.zeros((total, self.w_in.shape[0]), dtype=np.float32)
+        live = np.zeros((total, 1), dtype=np.float32)
+        for s, xi in zip(starts, xs, strict=True):
+            x[s:s + len(xi)] = xi
+            live[s:s + len(xi)] = 1.0
+        return x, live, starts
+
+    def run(self, x: np.ndarray, live: np.ndarray) -> np.ndarray:
+        """The layers over ``x`` (N, D) laid out as :meth:`rows` does; ``live`` (N, 1) is 1 on
+        characters and 0 on the gaps (which must be at least ``gap`` wide, and at both ends)."""
+        h = x @ self.w_in
+        h += self.b_in
+        np.maximum(h, 0.0, out=h)
+        h *= live
+        half = self.kernel // 2
+        for d, dw, pw, pb in zip(self.dilations, self.dw, self.pw, self.pb, strict=True):
+            y = h * dw[half]
+            for j in range(self.kernel):
+                off = (j - half) * d
+                if off < 0:
+                    y[-off:] += h[:off] * dw[j]
+                elif off > 0:
+                    y[:-off] += h[off:] * dw[j]
+            z = y @ pw
+            z += pb
+            np.maximum(z, 0.0, out=z)
+            h += z
+            h *= live
+        return h
+
+
+class OnnxConvEncoder(ConvEncoder):
+    """:class:`ConvEncoder` run by onnxruntime from ``encoder.int8.onnx``: the same layers with the
+    matrix products in int8 at fixed (calibrated) scales — static quantisation, so a row's output
+    never depends on the rows run beside it. Built by :func:`export_int8`."""
+
+    def __init__(self, path: Path, weights: dict[str, np.ndarray], dilations: Sequence[int], kernel: int = 3,
+                 threads: int = 1) -> None:
+        from clue_miner.extract.ner.onnx_encoder import session
+
+        super().__init__(weights, dilations, kernel)
+        self.session = session(path, threads)
+
+    def run(self, x: np.ndarray, live: np.ndarray) -> np.ndarray:
+        return self.session.run(None, {"X": np.ascontiguousarray(x, dtype=np.float32),
+                                       "LIVE": np.ascontiguousarray(live, dtype=np.float32)})[0]
+
+
+def cnn_graph(weights: dict[str, np.ndarray], dilations: Sequence[int], kernel: int = 3) -> Any:
+    """The float32 ONNX graph of :meth:`ConvEncoder.run`: inputs ``X`` (N, D) and ``LIVE`` (N, 1),
+    output ``H`` (N, C). The depthwise taps are slices of the zero-padded states. Needs ``onnx``."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    enc = ConvEncoder(weights, dilations, kernel)
+    inits: list[Any] = []
+    nodes: list[Any] = []
+
+    def const(name: str, value: np.ndarray) -> str:
+        inits.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
+        return name
+
+    def node(op: str, ins: list[str], out: str, **attrs: Any) -> str:
+        nodes.append(helper.make_node(op, ins, [out], **attrs))
+        return out
+
+    h = node("MatMul", ["X", const("w_in", enc.w_in)], "in_mm")
+    h = node("Add", [h, const("b_in", enc.b_in)], "in_b")
+    h = node("Relu", [h], "in_relu")
+    h = node("Mul", [h, "LIVE"], "h0")
+    half = enc.kernel // 2
+    axes = const("axes0", np.array([0], np.int64))
+    n_rows = node("Shape", [h], "shape_n", start=0, end=1)
+    for i, (d, dw, pw, pb) in enumerate(zip(enc.dilations, enc.dw, enc.pw, enc.pb, strict=True)):
+        pad = half * d
+        padded = node("Pad", [h, const(f"pads{i}", np.array([pad, 0, pad, 0], np.int64))], f"pad{i}")
+        y = None
+        for j in range(enc.kernel):
+            start = const(f"s{i}_{j}", np.array([j * d], np.int64))
+            end = node("Add", [n_rows, start], f"e{i}_{j}")
+            tap = node("Slice", [padded, start, end, axes], f"tap{i}_{j}")
+            tap = node("Mul", [tap, const(f"k{i}_{j}", dw[j])], f"tapk{i}_{j}")
+            y = tap if y is None else node("Add", [y, tap], f"y{i}_{j}")
+        assert y is not None
+        z = node("MatMul", [y, const(f"pw{i}", pw)], f"pw_mm{i}")
+        z = node("Add", [z, const(f"pb{i}", pb)], f"pw_b{i}")
+        z = node("Relu", [z], f"pw_relu{i}")
+        h = node("Add", [h, z], f"res{i}")
+        h = node("Mul", [h, "LIVE"], f"h{i + 1}")
+    nodes.append(helper.make_node("Identity", [h], ["H"]))
+    graph = helper.make_graph(
+        nodes, "ner_cnn",
+        [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["N", int(enc.w_in.shape[0])]),
+         helper.make_tensor_value_info("LIVE", TensorProto.FLOAT, ["N", 1])],
+        [helper.make_tensor_value_info("H", TensorProto.FLOAT, ["N", enc.width])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="clue_miner")
+    model.ir_version = 8
+    return model
+
+
+def export_int8(model_dir: Path, calibration: Sequence[np.ndarray], out: Path | None = None) -> Path:
+    """Write ``encoder.int8.onnx`` for the convolutional NER in ``model_dir``: the float32 graph,
+    then onnxruntime's static int8 quantisation of its matrix products, the activation scales
+    calibrated on ``calibration`` (encoder inputs ``(T_i, D)``, e.g. training sentences')."""
+    import tempfile
+
+    import onnx
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+
+    from clue_miner.extract.ner.onnx_encoder import ONNX_FILE
+
+    cfg = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))["encoder"]
+    with np.load(model_dir / "weights.npz", allow_pickle=False) as z:
+        weights = {k: z[k] for k in z.files if k.startswith("cnn.")}
+    enc = ConvEncoder(weights, cfg["dilations"], cfg.get("kernel", 3))
+
+    class Reader(CalibrationDataReader):
+        def __init__(self) -> None:
+            feeds = []
+            for c in range(0, len(calibration), 64):
+                xs = list(calibration[c:c + 64])
+                x, live, _ = enc.lay_out(xs)
+                feeds.append({"X": x, "LIVE": live})
+            self.feeds = iter(feeds)
+
+        def get_next(self) -> dict[str, np.ndarray] | None:
+            return next(self.feeds, None)
+
+    target = out or model_dir / ONNX_FILE
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32 = Path(tmp) / "encoder.fp32.onnx"
+        onnx.save(cnn_graph(weights, cfg["dilations"], cfg.get("kernel", 3)), str(fp32))
+        quantize_static(str(fp32), str(target), Reader(), quant_format=QuantFormat.QDQ,
+                        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
+                        op_types_to_quantize=["MatMul"], per_channel=False)
+    return target
