@@ -52,6 +52,14 @@ def test_train_ner_tiny_slice_end_to_end(tmp_path: Path) -> None:
     assert cfg["encoder"]["hidden"] == 8 and cfg["training"]["teacher"] == str(tmp_path / "a")
     assert student["history"][0]["loss"] > 0 and (tmp_path / "s" / "encoder.int8.onnx").exists()
     assert all(text[e.start:e.end] == e.text for e in NerModel(tmp_path / "s").predict([text])[0])
+    # a convolutional student of "a": its int8 encoder is calibrated and written beside the weights
+    _train(data, tmp_path / "c", "--teacher", str(tmp_path / "a"), "--encoder", "cnn", "--width", "16",
+           "--dilations", "1,2")
+    cfg = json.loads((tmp_path / "c" / "config.json").read_text(encoding="utf-8"))
+    assert cfg["encoder"]["type"] == "cnn" and cfg["encoder"]["dilations"] == [1, 2] and "hidden" not in cfg["encoder"]
+    cnn = NerModel(tmp_path / "c")
+    assert all(text[e.start:e.end] == e.text for e in cnn.predict([text])[0])
+    assert (tmp_path / "c" / "encoder.int8.onnx").exists() and cnn._load()["runtime"] == "onnx"
     with pytest.raises(SystemExit, match="vocabulary"):  # a teacher built on other data is refused
         from train_ner import parse_args, run
 
