@@ -2,7 +2,9 @@
 
 Three modules hold compiled loops: :mod:`clue_miner.extract.ner.kernels` (the NER's decoding and
 dictionary matching), :mod:`clue_miner.extract.sparse_kernels` (the n-gram models' counts and
-sparse products) and :mod:`clue_miner.link.text_kernels` (the link's text index hashing).
+sparse products) and :mod:`clue_miner.link.text_kernels` (the link's text index hashing); the
+kernels they share are defined in :mod:`clue_miner.text.kernels` (a compiled function calls only
+functions of its own file: numba's cache would otherwise mix copies of different ages).
 ``$CLUE_MINER_NER_KERNELS`` (the name predates the other modules; it rules all three), or a
 ``kernels=`` argument where a function takes one:
 

@@ -91,7 +91,7 @@ class ConvEncoder:
 
 class OnnxConvEncoder(ConvEncoder):
     """:class:`ConvEncoder` run by onnxruntime from ``encoder.int8.onnx``: the same layers with the
-    matrix products in int8 at fixed (calibrated) scales — static quantisation, so a row's output
+    convolutions in int8 at fixed (calibrated) scales — static quantisation, so a row's output
     never depends on the rows run beside it. Built by :func:`export_int8`."""
 
     def __init__(self, path: Path, weights: dict[str, np.ndarray], dilations: Sequence[int], kernel: int = 3,
@@ -108,7 +108,9 @@ class OnnxConvEncoder(ConvEncoder):
 
 def cnn_graph(weights: dict[str, np.ndarray], dilations: Sequence[int], kernel: int = 3) -> Any:
     """The float32 ONNX graph of :meth:`ConvEncoder.run`: inputs ``X`` (N, D) and ``LIVE`` (N, 1),
-    output ``H`` (N, C). The depthwise taps are slices of the zero-padded states. Needs ``onnx``."""
+    output ``H`` (N, C). Inside, one ``(1, channels, N)`` sequence: the input product and the
+    pointwise products are 1-wide convolutions, the depthwise taps a grouped convolution (one
+    operator each, which onnxruntime runs in int8 once quantised). Needs ``onnx``."""
     from onnx import TensorProto, helper, numpy_helper
 
     enc = ConvEncoder(weights, dilations, kernel)
@@ -123,30 +125,19 @@ def cnn_graph(weights: dict[str, np.ndarray], dilations: Sequence[int], kernel: 
         nodes.append(helper.make_node(op, ins, [out], **attrs))
         return out
 
-    h = node("MatMul", ["X", const("w_in", enc.w_in)], "in_mm")
-    h = node("Add", [h, const("b_in", enc.b_in)], "in_b")
-    h = node("Relu", [h], "in_relu")
-    h = node("Mul", [h, "LIVE"], "h0")
+    axis0 = const("axis0", np.array([0], np.int64))
+    x = node("Unsqueeze", [node("Transpose", ["X"], "x_t", perm=[1, 0]), axis0], "x_ncw")
+    live = node("Unsqueeze", [node("Transpose", ["LIVE"], "live_t", perm=[1, 0]), axis0], "live_ncw")
+    h = node("Conv", [x, const("w_in", enc.w_in.T[:, :, None]), const("b_in", enc.b_in)], "in_conv")
+    h = node("Mul", [node("Relu", [h], "in_relu"), live], "h0")
     half = enc.kernel // 2
-    axes = const("axes0", np.array([0], np.int64))
-    n_rows = node("Shape", [h], "shape_n", start=0, end=1)
     for i, (d, dw, pw, pb) in enumerate(zip(enc.dilations, enc.dw, enc.pw, enc.pb, strict=True)):
-        pad = half * d
-        padded = node("Pad", [h, const(f"pads{i}", np.array([pad, 0, pad, 0], np.int64))], f"pad{i}")
-        y = None
-        for j in range(enc.kernel):
-            start = const(f"s{i}_{j}", np.array([j * d], np.int64))
-            end = node("Add", [n_rows, start], f"e{i}_{j}")
-            tap = node("Slice", [padded, start, end, axes], f"tap{i}_{j}")
-            tap = node("Mul", [tap, const(f"k{i}_{j}", dw[j])], f"tapk{i}_{j}")
-            y = tap if y is None else node("Add", [y, tap], f"y{i}_{j}")
-        assert y is not None
-        z = node("MatMul", [y, const(f"pw{i}", pw)], f"pw_mm{i}")
-        z = node("Add", [z, const(f"pb{i}", pb)], f"pw_b{i}")
-        z = node("Relu", [z], f"pw_relu{i}")
-        h = node("Add", [h, z], f"res{i}")
-        h = node("Mul", [h, "LIVE"], f"h{i + 1}")
-    nodes.append(helper.make_node("Identity", [h], ["H"]))
+        y = node("Conv", [h, const(f"dw{i}", dw.T[:, None, :])], f"dw{i}_out", group=enc.width, dilations=[d],
+                 pads=[half * d, half * d], kernel_shape=[enc.kernel])
+        z = node("Conv", [y, const(f"pw{i}", pw.T[:, :, None]), const(f"pb{i}", pb)], f"pw{i}_out")
+        h = node("Mul", [node("Add", [h, node("Relu", [z], f"relu{i}")], f"res{i}"), live], f"h{i + 1}")
+    h = node("Squeeze", [h, axis0], "h_cn")
+    nodes.append(helper.make_node("Transpose", [h], ["H"], perm=[1, 0]))
     graph = helper.make_graph(
         nodes, "ner_cnn",
         [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["N", int(enc.w_in.shape[0])]),
@@ -159,7 +150,7 @@ def cnn_graph(weights: dict[str, np.ndarray], dilations: Sequence[int], kernel: 
 
 def export_int8(model_dir: Path, calibration: Sequence[np.ndarray], out: Path | None = None) -> Path:
     """Write ``encoder.int8.onnx`` for the convolutional NER in ``model_dir``: the float32 graph,
-    then onnxruntime's static int8 quantisation of its matrix products, the activation scales
+    then onnxruntime's static int8 quantisation of its convolutions, the activation scales
     calibrated on ``calibration`` (encoder inputs ``(T_i, D)``, e.g. training sentences')."""
     import tempfile
 
@@ -191,5 +182,5 @@ def export_int8(model_dir: Path, calibration: Sequence[np.ndarray], out: Path | 
         onnx.save(cnn_graph(weights, cfg["dilations"], cfg.get("kernel", 3)), str(fp32))
         quantize_static(str(fp32), str(target), Reader(), quant_format=QuantFormat.QDQ,
                         activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
-                        op_types_to_quantize=["MatMul"], per_channel=False)
+                        op_types_to_quantize=["Conv"], per_channel=False)
     return target

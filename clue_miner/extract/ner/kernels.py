@@ -11,7 +11,10 @@
   numpy values (other summation order); a row that underflows is left to the reference.
 * :func:`trie_matches` — every dictionary word in a text by a walk down the lexicon's trie from
   each character (:meth:`.lexicon.Lexicon.trie`), in pyahocorasick's output order: the same matches,
-  about 13x faster than iterating the automaton from Python.
+  about 13x faster than iterating the automaton from Python (handed on from
+  :mod:`clue_miner.text.kernels`, beside the binary search it calls);
+* :func:`encoder_inputs` — the encoder's input rows in one pass (embeddings, lexicon flags, word
+  sets), the same numbers as the numpy gathers.
 
 ``tests/test_ner_model.py`` and ``tests/test_lexicon_cache.py`` compare each with the reference.
 Compiled functions are cached on disk by numba
@@ -25,7 +28,7 @@ import numpy as np
 from numba import njit
 
 from clue_miner.extract.ner.crf import allowed_predecessors
-from clue_miner.extract.sparse_kernels import lower_bound
+from clue_miner.text.kernels import trie_matches  # noqa: F401 - handed on (see there)
 
 # tag prefixes as codes (spans_from_tags' reading of a BIOES path)
 PREFIX = {"O": 0, "B": 1, "I": 2, "E": 3, "S": 4}
@@ -276,43 +279,6 @@ def span_probabilities(emissions: np.ndarray, lengths: np.ndarray, trans: np.nda
     for row in spans:
         out.append(probs[pos:pos + len(row)])
         pos += len(row)
-    return out
-
-
-@njit(cache=True, nogil=True)
-def trie_matches(codes, ptr, chars, child, word, max_word):  # noqa: ANN001, ANN201
-    """Every dictionary word in a text: ``(end_inclusive, word)`` int64 rows ordered as
-    pyahocorasick's ``iter`` gives them (by end, the longest word first). ``codes``: the text's
-    code points; the trie (node 0 the root): node ``v``'s edges are ``ptr[v]:ptr[v + 1]`` of
-    ``chars`` (ascending code points) and ``child``; ``word[v]`` the word node ``v`` ends (-1 none)."""
-    n = codes.shape[0]
-    ends = np.empty(max(16, 2 * n), dtype=np.int64)
-    words = np.empty(max(16, 2 * n), dtype=np.int64)
-    order = np.empty(max(16, 2 * n), dtype=np.int64)
-    found = 0
-    for begin in range(n):
-        node = 0
-        for j in range(begin, min(n, begin + max_word)):
-            c = codes[j]
-            top = ptr[node + 1]
-            lo = lower_bound(chars, ptr[node], top, c)
-            if lo == top or chars[lo] != c:
-                break
-            node = child[lo]
-            if word[node] >= 0:
-                if found == ends.shape[0]:
-                    ends = np.concatenate((ends, np.empty_like(ends)))
-                    words = np.concatenate((words, np.empty_like(words)))
-                    order = np.concatenate((order, np.empty_like(order)))
-                ends[found] = j
-                words[found] = word[node]
-                order[found] = j * (max_word + 1) + (max_word - (j - begin))  # by end, longest first
-                found += 1
-    out = np.empty((found, 2), dtype=np.int64)
-    rank = np.argsort(order[:found])
-    for q in range(found):
-        out[q, 0] = ends[rank[q]]
-        out[q, 1] = words[rank[q]]
     return out
 
 
