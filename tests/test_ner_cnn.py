@@ -136,6 +136,27 @@ def test_cnn_model_folder_loads_and_names_its_runtime(tmp_path: Path) -> None:
     np.testing.assert_array_equal(hidden[1, :5], model._encode([text[:5]])[0][0])
     with pytest.raises(ModelError, match="onnx"):
         NerModel(tmp_path, runtime="onnx")._load()
+    # a BiLSTM graph beside a convolutional config, missing arrays, bad dilations: clear errors
+    from clue_miner.extract.ner.onnx_encoder import ONNX_FILE
+    from clue_miner.model_store import models_dir
+
+    lstm_onnx = models_dir() / "ner-charlstm" / ONNX_FILE
+    if lstm_onnx.exists():
+        (tmp_path / ONNX_FILE).write_bytes(lstm_onnx.read_bytes())
+        with pytest.raises(ModelError, match="not a convolutional encoder graph"):
+            NerModel(tmp_path)._load()
+        (tmp_path / ONNX_FILE).unlink()
+    with np.load(tmp_path / "weights.npz") as z:
+        arrays = {k: z[k] for k in z.files}
+    np.savez(tmp_path / "weights.npz", **{k: v for k, v in arrays.items() if k != "cnn.pw1.b"})
+    with pytest.raises(ModelError, match="cnn.pw1.b"):
+        NerModel(tmp_path)._load()
+    np.savez(tmp_path / "weights.npz", **arrays)
+    for bad in ([], [0, 1]):
+        (tmp_path / "config.json").write_text(json.dumps({**cfg, "encoder": {**cfg["encoder"], "dilations": bad}}),
+                                              encoding="utf-8")
+        with pytest.raises(ModelError, match="dilations"):
+            NerModel(tmp_path)._load()
     cfg["encoder"]["type"] = "transformer"
     (tmp_path / "config.json").write_text(json.dumps(cfg), encoding="utf-8")
     with pytest.raises(ModelError, match="unknown NER encoder"):

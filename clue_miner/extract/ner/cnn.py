@@ -26,9 +26,17 @@ class ConvEncoder:
     """``rows(xs, steps) -> (B, steps, C)`` (zero past each row's length), like the BiLSTM runtimes."""
 
     def __init__(self, weights: dict[str, np.ndarray], dilations: Sequence[int], kernel: int = 3) -> None:
+        from clue_miner.errors import ModelError
+
         def f32(name: str) -> np.ndarray:
+            if name not in weights:
+                raise ModelError(f"convolutional NER encoder: weights lack {name!r} (config and weights.npz disagree)",
+                                 code="bad_model")
             return np.ascontiguousarray(weights[name], dtype=np.float32)
 
+        if not dilations or kernel < 1 or kernel % 2 != 1 or any(int(d) < 1 for d in dilations):
+            raise ModelError(f"convolutional NER encoder: bad dilations {list(dilations)!r} or kernel {kernel!r}",
+                             code="bad_model")
         self.w_in = np.ascontiguousarray(f32("cnn.in.w").T)  # (D, C)
         self.b_in = f32("cnn.in.b")
         self.dilations = [int(d) for d in dilations]
@@ -96,10 +104,15 @@ class OnnxConvEncoder(ConvEncoder):
 
     def __init__(self, path: Path, weights: dict[str, np.ndarray], dilations: Sequence[int], kernel: int = 3,
                  threads: int = 1) -> None:
+        from clue_miner.errors import ModelError
         from clue_miner.extract.ner.onnx_encoder import session
 
         super().__init__(weights, dilations, kernel)
         self.session = session(path, threads)
+        names = sorted(i.name for i in self.session.get_inputs())
+        if names != ["LIVE", "X"]:
+            raise ModelError(f"{path}: not a convolutional encoder graph (inputs {names}); re-export it with "
+                             "training/export_ner_onnx.py", code="bad_model")
 
     def run(self, x: np.ndarray, live: np.ndarray) -> np.ndarray:
         return self.session.run(None, {"X": np.ascontiguousarray(x, dtype=np.float32),
@@ -159,6 +172,8 @@ def export_int8(model_dir: Path, calibration: Sequence[np.ndarray], out: Path | 
 
     from clue_miner.extract.ner.onnx_encoder import ONNX_FILE
 
+    if not calibration:
+        raise ValueError("static int8 needs calibration inputs (encoder rows of training texts)")
     cfg = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))["encoder"]
     with np.load(model_dir / "weights.npz", allow_pickle=False) as z:
         weights = {k: z[k] for k in z.files if k.startswith("cnn.")}
