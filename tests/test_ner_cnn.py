@@ -14,17 +14,22 @@ from clue_miner.extract.ner.cnn import ConvEncoder
 D, C, DILATIONS = 12, 8, [1, 2, 4]
 
 
-def _weights(seed: int = 0, d: int = D, c: int = C, n: int = len(DILATIONS)) -> dict[str, np.ndarray]:
+def _weights(seed: int = 0, d: int = D, c: int = C, n: int = len(DILATIONS), block: str = "separable") -> dict[
+        str, np.ndarray]:
     rng = np.random.default_rng(seed)
     w = {"cnn.in.w": rng.normal(0, 0.4, (c, d)), "cnn.in.b": rng.normal(0, 0.1, c)}
     for i in range(n):
+        if block == "full":
+            w[f"cnn.conv{i}.w"] = rng.normal(0, 0.3, (c, c, 3))
+            w[f"cnn.conv{i}.b"] = rng.normal(0, 0.1, c)
+            continue
         w[f"cnn.dw{i}"] = rng.normal(0, 0.6, (c, 3))
         w[f"cnn.pw{i}.w"] = rng.normal(0, 0.4, (c, c))
         w[f"cnn.pw{i}.b"] = rng.normal(0, 0.1, c)
     return {k: v.astype(np.float16) for k, v in w.items()}  # as weights.npz stores them
 
 
-def _reference(w: dict[str, np.ndarray], x: np.ndarray, dilations: list[int]) -> np.ndarray:
+def _reference(w: dict[str, np.ndarray], x: np.ndarray, dilations: list[int], block: str = "separable") -> np.ndarray:
     """One row, written as the definition reads: zero outside the row, taps d apart."""
     f = {k: v.astype(np.float64) for k, v in w.items()}
     h = np.maximum(x @ f["cnn.in.w"].T + f["cnn.in.b"], 0.0)
@@ -34,8 +39,10 @@ def _reference(w: dict[str, np.ndarray], x: np.ndarray, dilations: list[int]) ->
         for t in range(n):
             for j, off in enumerate((-d, 0, d)):
                 if 0 <= t + off < n:
-                    y[t] += h[t + off] * f[f"cnn.dw{i}"][:, j]
-        h = h + np.maximum(y @ f[f"cnn.pw{i}.w"].T + f[f"cnn.pw{i}.b"], 0.0)
+                    y[t] += (f[f"cnn.conv{i}.w"][:, :, j] @ h[t + off] if block == "full"
+                             else h[t + off] * f[f"cnn.dw{i}"][:, j])
+        z = y + f[f"cnn.conv{i}.b"] if block == "full" else y @ f[f"cnn.pw{i}.w"].T + f[f"cnn.pw{i}.b"]
+        h = h + np.maximum(z, 0.0)
     return h
 
 
@@ -44,14 +51,16 @@ def _rows(seed: int = 1) -> list[np.ndarray]:
     return [rng.normal(0, 1, (n, D)).astype(np.float32) for n in (1, 2, 7, 30, 5)]
 
 
-def test_cnn_numpy_layers_match_the_definition_row_by_row() -> None:
-    w = _weights()
-    enc = ConvEncoder(w, DILATIONS)
+@pytest.mark.parametrize("block", ["separable", "full"])
+def test_cnn_numpy_layers_match_the_definition_row_by_row(block: str) -> None:
+    w = _weights(block=block)
+    enc = ConvEncoder(w, DILATIONS, block=block)
     xs = _rows()
     out = enc.rows(xs, 31)
     assert out.shape == (len(xs), 31, C)
     for i, x in enumerate(xs):
-        np.testing.assert_allclose(out[i, :len(x)], _reference(w, x.astype(np.float64), DILATIONS), atol=1e-4)
+        np.testing.assert_allclose(out[i, :len(x)], _reference(w, x.astype(np.float64), DILATIONS, block), atol=1e-4,
+                                   rtol=1e-4)
         assert not out[i, len(x):].any()
         # a row's output is what it gives alone: neighbours in the batch never leak through the gaps
         np.testing.assert_array_equal(enc.rows([x], len(x))[0], out[i, :len(x)])
@@ -67,29 +76,31 @@ def test_cnn_padded_call_equals_rows() -> None:
     np.testing.assert_array_equal(enc(pad, lengths), enc.rows(xs, 30))
 
 
-def test_cnn_onnx_graph_float_and_int8(tmp_path: Path) -> None:
+@pytest.mark.parametrize("block", ["separable", "full"])
+def test_cnn_onnx_graph_float_and_int8(tmp_path: Path, block: str) -> None:
     pytest.importorskip("onnx", reason="the export needs onnx (pip install -e .[train])")
     import onnx
     import onnxruntime as ort
 
     from clue_miner.extract.ner.cnn import OnnxConvEncoder, cnn_graph, export_int8
 
-    w = _weights()
-    enc = ConvEncoder(w, DILATIONS)
+    w = _weights(block=block)
+    enc = ConvEncoder(w, DILATIONS, block=block)
     xs = _rows(3)
     x, live, _ = enc.lay_out(xs)
-    onnx.save(cnn_graph(w, DILATIONS), str(tmp_path / "f.onnx"))
+    onnx.save(cnn_graph(w, DILATIONS, block=block), str(tmp_path / "f.onnx"))
     sess = ort.InferenceSession(str(tmp_path / "f.onnx"), providers=["CPUExecutionProvider"])
-    np.testing.assert_allclose(sess.run(None, {"X": x, "LIVE": live})[0], enc.run(x, live), atol=1e-5)
+    np.testing.assert_allclose(sess.run(None, {"X": x, "LIVE": live})[0], enc.run(x, live), atol=1e-4, rtol=1e-5)
 
     np.savez(tmp_path / "weights.npz", **w)
     (tmp_path / "config.json").write_text(json.dumps({"encoder": {"type": "cnn", "dilations": DILATIONS,
-                                                                  "kernel": 3}}), encoding="utf-8")
+                                                                  "kernel": 3, "block": block}}), encoding="utf-8")
     path = export_int8(tmp_path, _rows(4) + _rows(5))
-    q = OnnxConvEncoder(path, w, DILATIONS)
+    q = OnnxConvEncoder(path, w, DILATIONS, block=block)
     got, ref = q.rows(xs, 30), enc.rows(xs, 30)
     scale = np.abs(ref).max()
-    assert np.abs(got - ref).max() < 0.1 * scale  # int8 products (random weights, 3 layers): close to float
+    # int8 convolutions (random weights, 3 layers, a tiny calibration set): close to float on the whole
+    assert np.abs(got - ref).mean() < 0.03 * np.abs(ref).mean() and np.abs(got - ref).max() < 0.2 * scale
     for i, xi in enumerate(xs):  # static scales: alone or batched, the same numbers
         np.testing.assert_array_equal(q.rows([xi], len(xi))[0], got[i, :len(xi)])
     assert export_int8(tmp_path, _rows(4) + _rows(5), tmp_path / "again.onnx").read_bytes() == path.read_bytes()

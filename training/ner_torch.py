@@ -4,7 +4,8 @@ Only the recipe imports this module; inference runs the exported arrays in numpy
 (:mod:`clue_miner.extract.ner.bilstm`, :mod:`clue_miner.extract.ner.crf`). Layout of the exported weights (``weights.npz``):
 ``char_emb``, ``bigram_emb`` (absent without bigrams), ``lstm.{w_ih,w_hh,b}`` and
 ``lstm.{w_ih_r,w_hh_r,b_r}`` (torch gate order, biases summed) or, for the convolutional encoder,
-``cnn.in.{w,b}``, ``cnn.dw{i}`` (depthwise kernels, ``(C, k)``), ``cnn.pw{i}.{w,b}``; and per head ``{head}.w``,
+``cnn.in.{w,b}``, ``cnn.dw{i}`` (depthwise kernels, ``(C, k)``), ``cnn.pw{i}.{w,b}`` (separable
+blocks) or ``cnn.conv{i}.{w,b}`` (full convolutions, ``(C, C, k)``); and per head ``{head}.w``,
 ``{head}.b``, ``{head}.trans``, ``{head}.start``, ``{head}.end``.
 """
 
@@ -61,19 +62,25 @@ class CRF(nn.Module):
 
 
 class ConvEncoder(nn.Module):
-    """Dilated depthwise-separable convolutions with residuals: ``relu(x W_in + b)``, then per
-    dilation ``h <- h + relu(pointwise(depthwise_conv(h)))``; positions past a row's length are
-    zeroed after every layer, so a padded batch gives each row what it gives alone (zero padding).
-    The runtime twin is :class:`clue_miner.extract.ner.cnn.ConvEncoder` (same export layout)."""
+    """Dilated convolutions with residuals: ``relu(x W_in + b)``, then per dilation
+    ``h <- h + relu(conv(h))`` where ``conv`` is a depthwise convolution then a pointwise product
+    (``block="separable"``) or a full convolution (``block="full"``); positions past a row's length
+    are zeroed after every layer, so a padded batch gives each row what it gives alone (zero
+    padding). The runtime twin is :class:`clue_miner.extract.ner.cnn.ConvEncoder` (same layout)."""
 
-    def __init__(self, d_in: int, width: int, dilations: Sequence[int], kernel: int = 3, dropout: float = 0.1) -> None:
+    def __init__(self, d_in: int, width: int, dilations: Sequence[int], kernel: int = 3, dropout: float = 0.1,
+                 block: str = "separable") -> None:
         super().__init__()
         if kernel % 2 != 1:
             raise ValueError("the kernel width must be odd")
+        if block not in ("separable", "full"):
+            raise ValueError(f"unknown convolution block {block!r}")
+        self.block = block
         self.inp = nn.Linear(d_in, width)
-        self.dw = nn.ModuleList(nn.Conv1d(width, width, kernel, dilation=d, padding=d * (kernel // 2), groups=width,
-                                          bias=False) for d in dilations)
-        self.pw = nn.ModuleList(nn.Linear(width, width) for _ in dilations)
+        groups = width if block == "separable" else 1
+        self.dw = nn.ModuleList(nn.Conv1d(width, width, kernel, dilation=d, padding=d * (kernel // 2), groups=groups,
+                                          bias=block == "full") for d in dilations)
+        self.pw = nn.ModuleList(nn.Linear(width, width) if block == "separable" else nn.Identity() for _ in dilations)
         self.drop = nn.Dropout(dropout)
         self.dilations = list(dilations)
         self.kernel = kernel
@@ -89,6 +96,10 @@ class ConvEncoder(nn.Module):
     def export(self, arr: Any) -> dict[str, np.ndarray]:
         out = {"cnn.in.w": arr(self.inp.weight), "cnn.in.b": arr(self.inp.bias)}
         for i, (dw, pw) in enumerate(zip(self.dw, self.pw, strict=True)):
+            if self.block == "full":
+                out[f"cnn.conv{i}.w"] = arr(dw.weight)  # (C_out, C_in, k)
+                out[f"cnn.conv{i}.b"] = arr(dw.bias)
+                continue
             out[f"cnn.dw{i}"] = arr(dw.weight[:, 0, :])  # (C, k)
             out[f"cnn.pw{i}.w"] = arr(pw.weight)
             out[f"cnn.pw{i}.b"] = arr(pw.bias)
@@ -99,6 +110,10 @@ class ConvEncoder(nn.Module):
         self.inp.weight.copy_(t("cnn.in.w"))
         self.inp.bias.copy_(t("cnn.in.b"))
         for i, (dw, pw) in enumerate(zip(self.dw, self.pw, strict=True)):
+            if self.block == "full":
+                dw.weight.copy_(t(f"cnn.conv{i}.w"))
+                dw.bias.copy_(t(f"cnn.conv{i}.b"))
+                continue
             dw.weight.copy_(t(f"cnn.dw{i}").unsqueeze(1))
             pw.weight.copy_(t(f"cnn.pw{i}.w"))
             pw.bias.copy_(t(f"cnn.pw{i}.b"))
@@ -108,7 +123,7 @@ class Tagger(nn.Module):
     def __init__(self, n_chars: int, n_bigrams: int, n_lex: int, heads: dict[str, list[str]], char_dim: int = 100,
                  bigram_dim: int = 50, hidden: int = 150, dropout_in: float = 0.4, dropout_out: float = 0.3,
                  n_words: int = 0, word_dim: int = 0, encoder: str = "bilstm", width: int = 192,
-                 dilations: Sequence[int] = (1, 2, 4, 8)) -> None:
+                 dilations: Sequence[int] = (1, 2, 4, 8), block: str = "separable") -> None:
         super().__init__()
         self.char_emb = nn.Embedding(n_chars, char_dim, padding_idx=0, sparse=True)
         self.bigram_emb = (nn.Embedding(n_bigrams, bigram_dim, padding_idx=0, sparse=True)
@@ -125,7 +140,7 @@ class Tagger(nn.Module):
             self.bwd = nn.LSTM(d_in, hidden, batch_first=True)
             out_dim = 2 * hidden
         elif encoder == "cnn":
-            self.cnn = ConvEncoder(d_in, width, dilations)
+            self.cnn = ConvEncoder(d_in, width, dilations, block=block)
             out_dim = width
         else:
             raise ValueError(f"unknown encoder {encoder!r}")

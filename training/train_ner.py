@@ -79,6 +79,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help="cnn: dilated depthwise-separable convolutions (--width, --dilations)")
     ap.add_argument("--width", type=int, default=192, help="channels of the cnn encoder")
     ap.add_argument("--dilations", type=str, default="1,2,4,8", help="one cnn block per dilation")
+    ap.add_argument("--block", choices=("separable", "full"), default="separable",
+                    help="cnn blocks: depthwise + pointwise, or full convolutions")
     ap.add_argument("--char-dim", type=int, default=100)
     ap.add_argument("--bigram-dim", type=int, default=50, help="0: no bigram embeddings")
     ap.add_argument("--max-bigrams", type=int, default=80000)
@@ -131,7 +133,7 @@ def config(args: argparse.Namespace, vocab: Vocab, lexicon: Lexicon | None) -> d
         "kind": "ner", "name": "ner-charlstm", "version": VERSION, "created_by": "training/train_ner.py",
         "encoder": {"type": args.encoder, "char_dim": args.char_dim, "bigram_dim": args.bigram_dim,
                     **({"hidden": args.hidden} if args.encoder == "bilstm" else
-                       {"width": args.width, "dilations": dilations(args), "kernel": 3}),
+                       {"width": args.width, "dilations": dilations(args), "kernel": 3, "block": args.block}),
                     "n_lex": 0 if lexicon is None else lexicon.info()["n_features"], "chars": len(vocab.chars),
                     "bigrams": len(vocab.bigrams) if args.bigram_dim else 0,
                     "word_dim": args.word_dim if vocab.words else 0, "word_k": args.word_k if vocab.words else 0,
@@ -233,13 +235,13 @@ def dilations(args: argparse.Namespace) -> list[int]:
 
 
 def new_tagger(vocab: Vocab, n_lex: int, char_dim: int, bigram_dim: int, word_dim: int, hidden: int,
-               encoder: str = "bilstm", width: int = 192, dils: list[int] | None = None) -> Any:
+               encoder: str = "bilstm", width: int = 192, dils: list[int] | None = None, block: str = "separable") -> Any:
     """A fresh torch Tagger over ``vocab`` with every head of :data:`HEADS`."""
     from ner_torch import Tagger
 
     return Tagger(len(vocab.chars), len(vocab.bigrams) if bigram_dim else 0, n_lex, HEADS, char_dim=char_dim,
                   bigram_dim=bigram_dim, hidden=hidden, n_words=len(vocab.words), word_dim=word_dim,
-                  encoder=encoder, width=width, dilations=dils or [1, 2, 4, 8])
+                  encoder=encoder, width=width, dilations=dils or [1, 2, 4, 8], block=block)
 
 
 def load_teacher(path: Path, vocab: Vocab, n_lex: int, args: argparse.Namespace) -> Any:
@@ -253,7 +255,8 @@ def load_teacher(path: Path, vocab: Vocab, n_lex: int, args: argparse.Namespace)
             args.char_dim, args.bigram_dim, args.word_dim, n_lex):
         raise SystemExit(f"{path}: the teacher's embedding sizes differ from this run's")
     teacher = new_tagger(vocab, n_lex, enc["char_dim"], enc["bigram_dim"], enc["word_dim"], enc.get("hidden", 0),
-                         enc.get("type", "bilstm"), enc.get("width", 0), enc.get("dilations"))
+                         enc.get("type", "bilstm"), enc.get("width", 0), enc.get("dilations"),
+                         enc.get("block", "separable"))
     with np.load(path / "weights.npz", allow_pickle=False) as z:
         teacher.load_exported({k: z[k] for k in z.files})
     teacher.eval()
@@ -341,7 +344,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     log.info("vocab: %d chars, %d bigrams, %d words; features ready in %.0f s", len(vocab.chars),
              len(vocab.bigrams), len(vocab.words), time.time() - t0)
     model = new_tagger(vocab, n_lex, args.char_dim, args.bigram_dim, args.word_dim if word_k else 0, args.hidden,
-                       args.encoder, args.width, dilations(args))
+                       args.encoder, args.width, dilations(args), args.block)
     teacher = load_teacher(args.teacher, vocab, n_lex, args) if args.teacher else None
     if teacher is not None:  # the student starts from the teacher's embeddings and transitions
         model.load_exported(teacher.export(), parts=("embeddings", "crfs"))

@@ -1,8 +1,8 @@
 """The NER's convolutional encoder in numpy (``"type": "cnn"`` in a model's ``config.json``).
 
 ``h = relu(x W_in + b_in)``, then one block per dilation ``d``: a depthwise convolution over time
-(kernel ``k``, taps ``d`` apart, zero outside the row), a pointwise product, ``relu``, added to
-``h``. Trained by ``training/ner_torch.py`` (``ConvEncoder``, same layout in ``weights.npz``).
+(kernel ``k``, taps ``d`` apart, zero outside the row) and a pointwise product (``"block":
+"separable"``) or one full convolution (``"full"``), ``relu``, added to ``h``. Trained by ``training/ner_torch.py`` (``ConvEncoder``, same layout in ``weights.npz``).
 
 Every row of a call goes through the layers together: the rows are laid end to end with ``gap``
 zero rows between them (at least the widest tap offset), and the gaps are zeroed again after each
@@ -25,7 +25,8 @@ __all__ = ["ConvEncoder", "OnnxConvEncoder", "cnn_graph", "export_int8"]
 class ConvEncoder:
     """``rows(xs, steps) -> (B, steps, C)`` (zero past each row's length), like the BiLSTM runtimes."""
 
-    def __init__(self, weights: dict[str, np.ndarray], dilations: Sequence[int], kernel: int = 3) -> None:
+    def __init__(self, weights: dict[str, np.ndarray], dilations: Sequence[int], kernel: int = 3,
+                 block: str = "separable") -> None:
         from clue_miner.errors import ModelError
 
         def f32(name: str) -> np.ndarray:
@@ -41,9 +42,19 @@ class ConvEncoder:
         self.b_in = f32("cnn.in.b")
         self.dilations = [int(d) for d in dilations]
         self.kernel = int(kernel)
-        self.dw = [np.ascontiguousarray(f32(f"cnn.dw{i}").T) for i in range(len(self.dilations))]  # (k, C)
-        self.pw = [np.ascontiguousarray(f32(f"cnn.pw{i}.w").T) for i in range(len(self.dilations))]  # (C, C)
-        self.pb = [f32(f"cnn.pw{i}.b") for i in range(len(self.dilations))]
+        if block not in ("separable", "full"):
+            raise ModelError(f"convolutional NER encoder: unknown block {block!r}", code="bad_model")
+        self.block = block
+        layers = range(len(self.dilations))
+        if block == "separable":
+            self.dw = [np.ascontiguousarray(f32(f"cnn.dw{i}").T) for i in layers]  # (k, C)
+            self.pw = [np.ascontiguousarray(f32(f"cnn.pw{i}.w").T) for i in layers]  # (C, C)
+            self.pb = [f32(f"cnn.pw{i}.b") for i in layers]
+        else:  # full: the taps' matrices side by side, (C_in, k * C_out); the same bias slot as pb
+            self.dw = [np.ascontiguousarray(np.concatenate(list(f32(f"cnn.conv{i}.w").transpose(2, 1, 0)), axis=1))
+                       for i in layers]
+            self.pw = [np.zeros((0, 0), np.float32) for _ in layers]
+            self.pb = [f32(f"cnn.conv{i}.b") for i in layers]
         self.width = int(self.w_in.shape[1])
         self.gap = max([d * (self.kernel // 2) for d in self.dilations] or [0])
 
@@ -81,7 +92,21 @@ class ConvEncoder:
         np.maximum(h, 0.0, out=h)
         h *= live
         half = self.kernel // 2
+        c = self.width
         for d, dw, pw, pb in zip(self.dilations, self.dw, self.pw, self.pb, strict=True):
+            if self.block == "full":  # z[t] = b + sum_j h[t + (j - half) d] W_j
+                taps = h @ dw
+                z = taps[:, half * c:(half + 1) * c] + pb
+                for j in range(self.kernel):
+                    off = (j - half) * d
+                    if off < 0:
+                        z[-off:] += taps[:off, j * c:(j + 1) * c]
+                    elif off > 0:
+                        z[:-off] += taps[off:, j * c:(j + 1) * c]
+                np.maximum(z, 0.0, out=z)
+                h += z
+                h *= live
+                continue
             y = h * dw[half]
             for j in range(self.kernel):
                 off = (j - half) * d
@@ -103,11 +128,11 @@ class OnnxConvEncoder(ConvEncoder):
     never depends on the rows run beside it. Built by :func:`export_int8`."""
 
     def __init__(self, path: Path, weights: dict[str, np.ndarray], dilations: Sequence[int], kernel: int = 3,
-                 threads: int = 1) -> None:
+                 threads: int = 1, block: str = "separable") -> None:
         from clue_miner.errors import ModelError
         from clue_miner.extract.ner.onnx_encoder import session
 
-        super().__init__(weights, dilations, kernel)
+        super().__init__(weights, dilations, kernel, block)
         self.session = session(path, threads)
         names = sorted(i.name for i in self.session.get_inputs())
         if names != ["LIVE", "X"]:
@@ -119,14 +144,15 @@ class OnnxConvEncoder(ConvEncoder):
                                        "LIVE": np.ascontiguousarray(live, dtype=np.float32)})[0]
 
 
-def cnn_graph(weights: dict[str, np.ndarray], dilations: Sequence[int], kernel: int = 3) -> Any:
+def cnn_graph(weights: dict[str, np.ndarray], dilations: Sequence[int], kernel: int = 3,
+              block: str = "separable") -> Any:
     """The float32 ONNX graph of :meth:`ConvEncoder.run`: inputs ``X`` (N, D) and ``LIVE`` (N, 1),
     output ``H`` (N, C). Inside, one ``(1, channels, N)`` sequence: the input product and the
     pointwise products are 1-wide convolutions, the depthwise taps a grouped convolution (one
     operator each, which onnxruntime runs in int8 once quantised). Needs ``onnx``."""
     from onnx import TensorProto, helper, numpy_helper
 
-    enc = ConvEncoder(weights, dilations, kernel)
+    enc = ConvEncoder(weights, dilations, kernel, block)
     inits: list[Any] = []
     nodes: list[Any] = []
 
@@ -145,6 +171,12 @@ def cnn_graph(weights: dict[str, np.ndarray], dilations: Sequence[int], kernel: 
     h = node("Mul", [node("Relu", [h], "in_relu"), live], "h0")
     half = enc.kernel // 2
     for i, (d, dw, pw, pb) in enumerate(zip(enc.dilations, enc.dw, enc.pw, enc.pb, strict=True)):
+        if block == "full":
+            w = np.asarray(weights[f"cnn.conv{i}.w"], np.float32)  # (C_out, C_in, k)
+            z = node("Conv", [h, const(f"conv{i}", w), const(f"pb{i}", pb)], f"conv{i}_out", dilations=[d],
+                     pads=[half * d, half * d], kernel_shape=[enc.kernel])
+            h = node("Mul", [node("Add", [h, node("Relu", [z], f"relu{i}")], f"res{i}"), live], f"h{i + 1}")
+            continue
         y = node("Conv", [h, const(f"dw{i}", dw.T[:, None, :])], f"dw{i}_out", group=enc.width, dilations=[d],
                  pads=[half * d, half * d], kernel_shape=[enc.kernel])
         z = node("Conv", [y, const(f"pw{i}", pw.T[:, :, None]), const(f"pb{i}", pb)], f"pw{i}_out")
@@ -177,7 +209,7 @@ def export_int8(model_dir: Path, calibration: Sequence[np.ndarray], out: Path | 
     cfg = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))["encoder"]
     with np.load(model_dir / "weights.npz", allow_pickle=False) as z:
         weights = {k: z[k] for k in z.files if k.startswith("cnn.")}
-    enc = ConvEncoder(weights, cfg["dilations"], cfg.get("kernel", 3))
+    enc = ConvEncoder(weights, cfg["dilations"], cfg.get("kernel", 3), cfg.get("block", "separable"))
 
     class Reader(CalibrationDataReader):
         def __init__(self) -> None:
@@ -194,7 +226,7 @@ def export_int8(model_dir: Path, calibration: Sequence[np.ndarray], out: Path | 
     target = out or model_dir / ONNX_FILE
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "encoder.fp32.onnx"
-        onnx.save(cnn_graph(weights, cfg["dilations"], cfg.get("kernel", 3)), str(fp32))
+        onnx.save(cnn_graph(weights, cfg["dilations"], cfg.get("kernel", 3), cfg.get("block", "separable")), str(fp32))
         quantize_static(str(fp32), str(target), Reader(), quant_format=QuantFormat.QDQ,
                         activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
                         op_types_to_quantize=["Conv"], per_channel=False)

@@ -202,11 +202,11 @@ class NerModel:
 
             if self.runtime != "numpy" and ner_onnx.available(self.path):
                 return cnn.OnnxConvEncoder(self.path / ner_onnx.ONNX_FILE, w, enc["dilations"], enc.get("kernel", 3),
-                                           inference_threads(self.threads)), "onnx"
+                                           inference_threads(self.threads), enc.get("block", "separable")), "onnx"
             if self.runtime == "onnx":
                 raise ModelError(f"{self.path}: NER runtime 'onnx' needs onnxruntime and {ner_onnx.ONNX_FILE}",
                                  code="bad_model")
-            return cnn.ConvEncoder(w, enc["dilations"], enc.get("kernel", 3)), "numpy"
+            return cnn.ConvEncoder(w, enc["dilations"], enc.get("kernel", 3), enc.get("block", "separable")), "numpy"
         if enc.get("type", "bilstm") != "bilstm":
             raise ModelError(f"{self.path}: unknown NER encoder type {enc.get('type')!r}", code="bad_model")
 
