@@ -110,6 +110,14 @@ class _Head:
     end: np.ndarray
 
 
+def _project(hidden: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``hidden (B, T, H) @ w + b`` as one ``(B*T, H)`` product (numpy runs a 3-d ``@`` as B small
+    ones: about a quarter slower here; each row's sums are the same)."""
+    em = hidden.reshape(-1, hidden.shape[-1]) @ w
+    em += b
+    return em.reshape(*hidden.shape[:-1], w.shape[1])
+
+
 def word_set_sums(wids: np.ndarray, wwts: np.ndarray, word_emb: np.ndarray) -> np.ndarray:
     """SoftLexicon: each character's B / M / E word sets as the weighted sums of their words'
     embeddings, ``(T, 3, d)`` float32 — slot by slot, a product then an addition (the order
@@ -412,14 +420,14 @@ class NerModel:
                        np.concatenate([h.b for h in heads]),
                        np.cumsum([0, *(h.w.shape[1] for h in heads)]))
         w, b, bounds = st[key]
-        em = hidden @ w + b
+        em = _project(hidden, w, b)
         return {n: np.ascontiguousarray(em[..., bounds[i]:bounds[i + 1]]) for i, n in enumerate(names)}
 
     @staticmethod
     def _emissions(hd: _Head, hidden: np.ndarray, lengths: np.ndarray, rows: list[int],
                    em: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         if em is None:
-            em = hidden @ hd.w + hd.b
+            em = _project(hidden, hd.w, hd.b)
         if len(rows) < len(hidden):  # slice the (small) emissions, not the hidden states
             return em[rows], lengths[rows]
         return em, lengths
