@@ -1,4 +1,5 @@
-"""The trainable network (torch): shared char/bigram/lexicon BiLSTM encoder, one CRF per head.
+"""The trainable network (torch): shared char/bigram/lexicon encoder (a BiLSTM, or dilated
+convolutions: :class:`ConvEncoder`), one CRF per head.
 
 Only the recipe imports this module; inference runs the exported arrays in numpy
 (:mod:`clue_miner.extract.ner.bilstm`, :mod:`clue_miner.extract.ner.crf`). Layout of the exported weights (``weights.npz``):

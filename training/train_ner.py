@@ -12,7 +12,9 @@ Steps:
    out; Weibo's own dev. Texts get the pipeline's 1:1 normalisation;
 2. vocabularies over the training texts (characters seen twice, bigrams seen three times, at most
    ``--max-bigrams``) and the soft-lexicon flags (``clue_miner/extract/ner/lexicon.py``);
-3. a shared BiLSTM encoder with one CRF head per corpus family, trained with Adam on batches that
+3. a shared BiLSTM encoder (``--encoder cnn``: dilated convolutions instead, usually distilled with
+   ``--teacher``; a static-int8 ONNX graph is calibrated on 200 training sentences of each corpus)
+   with one CRF head per corpus family, trained with Adam on batches that
    each come from one corpus and train only that corpus's heads (``REPEATS`` sets how often the
    small corpora come round), character/bigram dropout to UNK, gradient clipping;
 4. export to ``weights.npz`` (float16) + ``vocab.json`` + ``config.json``, then the dev sets are
