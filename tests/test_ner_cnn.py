@@ -66,14 +66,14 @@ def test_cnn_numpy_layers_match_the_definition_row_by_row(block: str) -> None:
         np.testing.assert_array_equal(enc.rows([x], len(x))[0], out[i, :len(x)])
 
 
-def test_cnn_padded_call_equals_rows() -> None:
+def test_cnn_laid_out_rows_sit_between_zero_gaps() -> None:
     enc = ConvEncoder(_weights(), DILATIONS)
     xs = _rows(2)
-    pad = np.zeros((len(xs), 30, D), dtype=np.float32)
-    for i, x in enumerate(xs):
-        pad[i, :len(x)] = x
-    lengths = np.array([len(x) for x in xs])
-    np.testing.assert_array_equal(enc(pad, lengths), enc.rows(xs, 30))
+    x, live, starts = enc.lay_out(xs)
+    assert enc.gap == 4 and starts[0] == enc.gap and len(x) == sum(map(len, xs)) + enc.gap * (len(xs) + 1)
+    assert int(live.sum()) == sum(map(len, xs)) and not x[live[:, 0] == 0].any()
+    for s, xi in zip(starts, xs, strict=True):
+        np.testing.assert_array_equal(x[s:s + len(xi)], xi)
 
 
 @pytest.mark.parametrize("block", ["separable", "full"])

@@ -56,32 +56,37 @@ class ConvEncoder:
             self.pw = [np.zeros((0, 0), np.float32) for _ in layers]
             self.pb = [f32(f"cnn.conv{i}.b") for i in layers]
         self.width = int(self.w_in.shape[1])
-        self.gap = max([d * (self.kernel // 2) for d in self.dilations] or [0])
+        self.gap = max([1, *(d * (self.kernel // 2) for d in self.dilations)])
 
-    def __call__(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        return self.rows([x[i, :int(n)] for i, n in enumerate(lengths)], x.shape[1])
+    def placed(self, sizes: Sequence[int]) -> tuple[list[int], np.ndarray]:
+        """Where rows of these ``sizes`` start when laid end to end with ``gap`` rows before,
+        between and after them, and ``live`` ``(total, 1)``: 1 on the rows, 0 on the gaps."""
+        starts = [int(s) for s in np.cumsum([self.gap, *(n + self.gap for n in sizes[:-1])])]
+        live = np.zeros((starts[-1] + sizes[-1] + self.gap, 1), dtype=np.float32)
+        for s, n in zip(starts, sizes, strict=True):
+            live[s:s + n] = 1.0
+        return starts, live
 
-    def rows(self, xs: Sequence[np.ndarray], steps: int) -> np.ndarray:
-        out = np.zeros((len(xs), steps, self.width), dtype=np.float32)
-        if not xs:
-            return out
-        x, live, starts = self.lay_out(xs)
-        h = self.run(x, live)
-        for i, (s, xi) in enumerate(zip(starts, xs, strict=True)):
-            out[i, :len(xi)] = h[s:s + len(xi)]
+    def gathered(self, h: np.ndarray, starts: Sequence[int], sizes: Sequence[int], steps: int) -> np.ndarray:
+        """The laid-out states ``h`` back as ``(B, steps, C)`` rows, zero past each row's size."""
+        out = np.zeros((len(sizes), steps, h.shape[1]), dtype=np.float32)
+        for i, (s, n) in enumerate(zip(starts, sizes, strict=True)):
+            out[i, :n] = h[s:s + n]
         return out
 
+    def rows(self, xs: Sequence[np.ndarray], steps: int) -> np.ndarray:
+        """Each ``(T_i, D)`` input's states, ``(B, steps, C)``."""
+        if not xs:
+            return np.zeros((0, steps, self.width), dtype=np.float32)
+        x, live, starts = self.lay_out(xs)
+        return self.gathered(self.run(x, live), starts, [len(xi) for xi in xs], steps)
+
     def lay_out(self, xs: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, list[int]]:
-        """The rows end to end with ``gap`` zero rows before, between and after them: ``(x, live,
-        starts)`` for :meth:`run`."""
-        sizes = [len(x) for x in xs]
-        starts = [int(s) for s in np.cumsum([self.gap, *(n + self.gap for n in sizes[:-1])])]
-        total = starts[-1] + sizes[-1] + self.gap
-        x = np.zeros((total, self.w_in.shape[0]), dtype=np.float32)
-        live = np.zeros((total, 1), dtype=np.float32)
+        """The rows end to end as :meth:`placed` says, zero rows between: ``(x, live, starts)``."""
+        starts, live = self.placed([len(xi) for xi in xs])
+        x = np.zeros((len(live), self.w_in.shape[0]), dtype=np.float32)
         for s, xi in zip(starts, xs, strict=True):
             x[s:s + len(xi)] = xi
-            live[s:s + len(xi)] = 1.0
         return x, live, starts
 
     def run(self, x: np.ndarray, live: np.ndarray) -> np.ndarray:
@@ -103,19 +108,16 @@ class ConvEncoder:
                         z[-off:] += taps[:off, j * c:(j + 1) * c]
                     elif off > 0:
                         z[:-off] += taps[off:, j * c:(j + 1) * c]
-                np.maximum(z, 0.0, out=z)
-                h += z
-                h *= live
-                continue
-            y = h * dw[half]
-            for j in range(self.kernel):
-                off = (j - half) * d
-                if off < 0:
-                    y[-off:] += h[:off] * dw[j]
-                elif off > 0:
-                    y[:-off] += h[off:] * dw[j]
-            z = y @ pw
-            z += pb
+            else:  # depthwise taps, then the pointwise product
+                y = h * dw[half]
+                for j in range(self.kernel):
+                    off = (j - half) * d
+                    if off < 0:
+                        y[-off:] += h[:off] * dw[j]
+                    elif off > 0:
+                        y[:-off] += h[off:] * dw[j]
+                z = y @ pw
+                z += pb
             np.maximum(z, 0.0, out=z)
             h += z
             h *= live

@@ -295,17 +295,11 @@ class NerModel:
         and after): the marks' rows are what :meth:`.cnn.ConvEncoder.run` zeroes, each piece's rows
         what it gives alone (see :meth:`_features_many`); ``(B, steps, C)``."""
         enc = self._load()["lstm"]
-        sep = _END * max(1, enc.gap)
-        joined = sep + sep.join(pieces) + sep
-        starts = np.cumsum([len(sep), *(len(p) + len(sep) for p in pieces[:-1])])
-        live = np.zeros((len(joined), 1), dtype=np.float32)
-        for s, p in zip(starts, pieces, strict=True):
-            live[s:s + len(p)] = 1.0
-        h = enc.run(self._joined_features(joined), live)
-        out = np.zeros((len(pieces), steps, h.shape[1]), dtype=np.float32)
-        for i, (s, p) in enumerate(zip(starts, pieces, strict=True)):
-            out[i, :len(p)] = h[s:s + len(p)]
-        return out
+        sep = _END * enc.gap
+        sizes = [len(p) for p in pieces]
+        starts, live = enc.placed(sizes)
+        h = enc.run(self._joined_features(sep + sep.join(pieces) + sep), live)
+        return enc.gathered(h, starts, sizes, steps)
 
     def _joined_features(self, joined: str) -> np.ndarray:
         """The encoder's input rows ``(len(joined), D)`` of one string (pieces joined by end marks).
