@@ -88,3 +88,42 @@ def test_ner_onnx_export_gives_the_shipped_bytes(tmp_path: Path) -> None:
         pytest.skip("no shipped encoder to compare with")
     out = ner_onnx.export_int8(MODEL_DIR, tmp_path / ner_onnx.ONNX_FILE)
     assert out.read_bytes() == (MODEL_DIR / ner_onnx.ONNX_FILE).read_bytes()
+
+
+def _bottleneck_weights(d_in: int = 12, proj: int = 5, hidden: int = 4) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(3)
+    w = {f"lstm.{k}{s}": rng.normal(0, 0.4, shape).astype(np.float32)
+         for s in ("", "_r") for k, shape in (("w_ih", (4 * hidden, proj)), ("w_hh", (4 * hidden, hidden)),
+                                               ("b", (4 * hidden,)))}
+    w["lstm.proj.w"] = rng.normal(0, 0.4, (proj, d_in)).astype(np.float32)
+    w["lstm.proj.b"] = rng.normal(0, 0.4, proj).astype(np.float32)
+    return w
+
+
+def test_ner_bottleneck_folds_into_the_numpy_layer() -> None:
+    from clue_miner.extract.ner.bilstm import BiLSTM
+
+    w = _bottleneck_weights()
+    x = np.random.default_rng(4).normal(0, 1, (2, 7, 12)).astype(np.float32)
+    lengths = np.array([7, 4])
+    folded = BiLSTM.from_weights(w)(x, lengths)
+    xp = x @ w["lstm.proj.w"].T + w["lstm.proj.b"]
+    explicit = BiLSTM(*(w[f"lstm.{k}"] for k in ("w_ih", "w_hh", "b", "w_ih_r", "w_hh_r", "b_r")))(xp, lengths)
+    np.testing.assert_allclose(folded, explicit, atol=1e-5)
+    assert folded.shape == (2, 7, 8) and not folded[1, 4:].any()
+    plain = {k: v for k, v in w.items() if "proj" not in k}  # no bottleneck: the arrays as they are
+    np.testing.assert_array_equal(BiLSTM.from_weights(plain)(xp, lengths), explicit)
+
+
+def test_ner_bottleneck_onnx_graph_matches_numpy() -> None:
+    pytest.importorskip("onnx")
+    ort = pytest.importorskip("onnxruntime")
+    from clue_miner.extract.ner.bilstm import BiLSTM
+
+    w = _bottleneck_weights()
+    model = ner_onnx.lstm_graph(w)
+    sess = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    x = np.random.default_rng(5).normal(0, 1, (9, 12)).astype(np.float32)
+    y = sess.run(None, {"X": x[:, None, :], "L": np.array([9], dtype=np.int32)})[0].reshape(9, 8)
+    ref = BiLSTM.from_weights(w)(x[None], np.array([9]))[0]
+    np.testing.assert_allclose(y, ref, atol=1e-4)

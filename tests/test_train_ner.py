@@ -46,12 +46,23 @@ def test_train_ner_tiny_slice_end_to_end(tmp_path: Path) -> None:
     for name in FILES:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
-    # distillation: a smaller student of "a" (same vocabulary), its encoder hidden 8
-    student = _train(data, tmp_path / "s", "--teacher", str(tmp_path / "a"), "--hidden", "8", "--kd-weight", "0.5")
+    # distillation: a smaller student of "a" (same vocabulary), its encoder hidden 8 behind a
+    # 6-column bottleneck, run by onnxruntime and by numpy
+    student = _train(data, tmp_path / "s", "--teacher", str(tmp_path / "a"), "--hidden", "8", "--kd-weight", "0.5",
+                     "--proj", "6")
     cfg = json.loads((tmp_path / "s" / "config.json").read_text(encoding="utf-8"))
-    assert cfg["encoder"]["hidden"] == 8 and cfg["training"]["teacher"] == str(tmp_path / "a")
+    assert cfg["encoder"]["hidden"] == 8 and cfg["encoder"]["proj"] == 6
+    assert cfg["training"]["teacher"] == str(tmp_path / "a") and "proj" not in json.loads(
+        (tmp_path / "a" / "config.json").read_text(encoding="utf-8"))["encoder"]
     assert student["history"][0]["loss"] > 0 and (tmp_path / "s" / "encoder.int8.onnx").exists()
-    assert all(text[e.start:e.end] == e.text for e in NerModel(tmp_path / "s").predict([text])[0])
+    import numpy as np
+
+    with np.load(tmp_path / "s" / "weights.npz", allow_pickle=False) as z:
+        assert z["lstm.proj.w"].shape[0] == 6 and z["lstm.w_ih"].shape == (32, 6)
+    for runtime in ("onnx", "numpy"):
+        small = NerModel(tmp_path / "s", runtime=runtime)
+        assert all(text[e.start:e.end] == e.text for e in small.predict([text])[0])
+        assert small._load()["runtime"] == runtime
     # a convolutional student of "a": its int8 encoder is calibrated and written beside the weights
     _train(data, tmp_path / "c", "--teacher", str(tmp_path / "a"), "--encoder", "cnn", "--width", "16",
            "--dilations", "1,2")

@@ -4,7 +4,8 @@ convolutions: :class:`ConvEncoder`), one CRF per head.
 Only the recipe imports this module; inference runs the exported arrays in numpy
 (:mod:`clue_miner.extract.ner.bilstm`, :mod:`clue_miner.extract.ner.crf`). Layout of the exported weights (``weights.npz``):
 ``char_emb``, ``bigram_emb`` (absent without bigrams), ``lstm.{w_ih,w_hh,b}`` and
-``lstm.{w_ih_r,w_hh_r,b_r}`` (torch gate order, biases summed) or, for the convolutional encoder,
+``lstm.{w_ih_r,w_hh_r,b_r}`` (torch gate order, biases summed; with a bottleneck, also
+``lstm.proj.{w,b}``: one linear map of the inputs that both directions read) or, for the convolutional encoder,
 ``cnn.in.{w,b}``, ``cnn.dw{i}`` (depthwise kernels, ``(C, k)``), ``cnn.pw{i}.{w,b}`` (separable
 blocks) or ``cnn.conv{i}.{w,b}`` (full convolutions, ``(C, C, k)``); and per head ``{head}.w``,
 ``{head}.b``, ``{head}.trans``, ``{head}.start``, ``{head}.end``.
@@ -124,7 +125,7 @@ class Tagger(nn.Module):
     def __init__(self, n_chars: int, n_bigrams: int, n_lex: int, heads: dict[str, list[str]], char_dim: int = 100,
                  bigram_dim: int = 50, hidden: int = 150, dropout_in: float = 0.4, dropout_out: float = 0.3,
                  n_words: int = 0, word_dim: int = 0, encoder: str = "bilstm", width: int = 192,
-                 dilations: Sequence[int] = (1, 2, 4, 8), block: str = "separable") -> None:
+                 dilations: Sequence[int] = (1, 2, 4, 8), block: str = "separable", proj: int = 0) -> None:
         super().__init__()
         self.char_emb = nn.Embedding(n_chars, char_dim, padding_idx=0, sparse=True)
         self.bigram_emb = (nn.Embedding(n_bigrams, bigram_dim, padding_idx=0, sparse=True)
@@ -136,9 +137,12 @@ class Tagger(nn.Module):
         # two one-way LSTMs over right-padded batches (the backward one reads each sequence reversed
         # in place): packed sequences cost a full-size gradient fill per time step on CPU.
         self.kind = encoder
+        # a bottleneck (``proj``): one linear map of the inputs that both directions read, so the
+        # LSTMs' input products shrink from d_in to proj columns
+        self.proj = nn.Linear(d_in, proj) if encoder == "bilstm" and proj else None
         if encoder == "bilstm":
-            self.fwd = nn.LSTM(d_in, hidden, batch_first=True)
-            self.bwd = nn.LSTM(d_in, hidden, batch_first=True)
+            self.fwd = nn.LSTM(proj or d_in, hidden, batch_first=True)
+            self.bwd = nn.LSTM(proj or d_in, hidden, batch_first=True)
             out_dim = 2 * hidden
         elif encoder == "cnn":
             self.cnn = ConvEncoder(d_in, width, dilations, block=block)
@@ -176,6 +180,8 @@ class Tagger(nn.Module):
         x = self.drop_in(torch.cat(parts, dim=2))
         if self.kind == "cnn":
             return self.drop_out(self.cnn(x, batch["mask"]))
+        if self.proj is not None:
+            x = self.proj(x)
         steps = x.shape[1]
         pos = torch.arange(steps).unsqueeze(0)
         rev = torch.where(pos < lengths.unsqueeze(1), lengths.unsqueeze(1) - 1 - pos, pos)  # an involution
@@ -207,6 +213,9 @@ class Tagger(nn.Module):
         if "lstm" in parts and self.kind == "cnn":
             self.cnn.load(t)
         elif "lstm" in parts:
+            if self.proj is not None:
+                self.proj.weight.copy_(t("lstm.proj.w"))
+                self.proj.bias.copy_(t("lstm.proj.b"))
             for suffix, lstm in (("", self.fwd), ("_r", self.bwd)):
                 lstm.weight_ih_l0.copy_(t(f"lstm.w_ih{suffix}"))
                 lstm.weight_hh_l0.copy_(t(f"lstm.w_hh{suffix}"))
@@ -238,6 +247,9 @@ class Tagger(nn.Module):
         if self.kind == "cnn":
             out.update(self.cnn.export(arr))
         else:
+            if self.proj is not None:
+                out["lstm.proj.w"] = arr(self.proj.weight)  # (proj, d_in)
+                out["lstm.proj.b"] = arr(self.proj.bias)
             for suffix, lstm in (("", self.fwd), ("_r", self.bwd)):
                 out[f"lstm.w_ih{suffix}"] = arr(lstm.weight_ih_l0)
                 out[f"lstm.w_hh{suffix}"] = arr(lstm.weight_hh_l0)

@@ -77,6 +77,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--lr-decay", type=float, default=0.9, help="multiplied into the rate after each epoch")
     ap.add_argument("--hidden", type=int, default=150)
+    ap.add_argument("--proj", type=int, default=0,
+                    help="bilstm: a linear bottleneck of this many columns before the LSTMs (0: none)")
     ap.add_argument("--encoder", choices=("bilstm", "cnn"), default="bilstm",
                     help="cnn: dilated depthwise-separable convolutions (--width, --dilations)")
     ap.add_argument("--width", type=int, default=192, help="channels of the cnn encoder")
@@ -134,7 +136,8 @@ def config(args: argparse.Namespace, vocab: Vocab, lexicon: Lexicon | None) -> d
     return {
         "kind": "ner", "name": "ner-charlstm", "version": VERSION, "created_by": "training/train_ner.py",
         "encoder": {"type": args.encoder, "char_dim": args.char_dim, "bigram_dim": args.bigram_dim,
-                    **({"hidden": args.hidden} if args.encoder == "bilstm" else
+                    **({"hidden": args.hidden, **({"proj": args.proj} if args.proj else {})}
+                       if args.encoder == "bilstm" else
                        {"width": args.width, "dilations": dilations(args), "kernel": 3, "block": args.block}),
                     "n_lex": 0 if lexicon is None else lexicon.info()["n_features"], "chars": len(vocab.chars),
                     "bigrams": len(vocab.bigrams) if args.bigram_dim else 0,
@@ -237,13 +240,14 @@ def dilations(args: argparse.Namespace) -> list[int]:
 
 
 def new_tagger(vocab: Vocab, n_lex: int, char_dim: int, bigram_dim: int, word_dim: int, hidden: int,
-               encoder: str = "bilstm", width: int = 192, dils: list[int] | None = None, block: str = "separable") -> Any:
+               encoder: str = "bilstm", width: int = 192, dils: list[int] | None = None, block: str = "separable",
+               proj: int = 0) -> Any:
     """A fresh torch Tagger over ``vocab`` with every head of :data:`HEADS`."""
     from ner_torch import Tagger
 
     return Tagger(len(vocab.chars), len(vocab.bigrams) if bigram_dim else 0, n_lex, HEADS, char_dim=char_dim,
                   bigram_dim=bigram_dim, hidden=hidden, n_words=len(vocab.words), word_dim=word_dim,
-                  encoder=encoder, width=width, dilations=dils or [1, 2, 4, 8], block=block)
+                  encoder=encoder, width=width, dilations=dils or [1, 2, 4, 8], block=block, proj=proj)
 
 
 def load_teacher(path: Path, vocab: Vocab, n_lex: int, args: argparse.Namespace) -> Any:
@@ -258,7 +262,7 @@ def load_teacher(path: Path, vocab: Vocab, n_lex: int, args: argparse.Namespace)
         raise SystemExit(f"{path}: the teacher's embedding sizes differ from this run's")
     teacher = new_tagger(vocab, n_lex, enc["char_dim"], enc["bigram_dim"], enc["word_dim"], enc.get("hidden", 0),
                          enc.get("type", "bilstm"), enc.get("width", 0), enc.get("dilations"),
-                         enc.get("block", "separable"))
+                         enc.get("block", "separable"), int(enc.get("proj") or 0))
     with np.load(path / "weights.npz", allow_pickle=False) as z:
         teacher.load_exported({k: z[k] for k in z.files})
     teacher.eval()
@@ -346,7 +350,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     log.info("vocab: %d chars, %d bigrams, %d words; features ready in %.0f s", len(vocab.chars),
              len(vocab.bigrams), len(vocab.words), time.time() - t0)
     model = new_tagger(vocab, n_lex, args.char_dim, args.bigram_dim, args.word_dim if word_k else 0, args.hidden,
-                       args.encoder, args.width, dilations(args), args.block)
+                       args.encoder, args.width, dilations(args), args.block, args.proj)
     teacher = load_teacher(args.teacher, vocab, n_lex, args) if args.teacher else None
     if teacher is not None:  # the student starts from the teacher's embeddings and transitions
         model.load_exported(teacher.export(), parts=("embeddings", "crfs"))

@@ -4,6 +4,8 @@ onnxruntime, int8).
 No torch at inference: the weights are plain arrays (``weights.npz``, float16 on disk). The BiLSTM
 loops over time steps only; every step works on the whole batch. Gate order and bias layout
 follow ``torch.nn.LSTM`` (i, f, g, o; ``b = b_ih + b_hh``) so trained weights load unchanged.
+A model with a bottleneck (``lstm.proj.{w,b}``: one linear map of the inputs before both
+directions) has it folded into the input weights here (the same linear map, one product).
 """
 
 from __future__ import annotations
@@ -38,6 +40,16 @@ class BiLSTM:
         self.w_in = np.ascontiguousarray(np.concatenate([prep(w_ih), prep(w_ih_r)], axis=0).T)
         self.b_in = np.concatenate([prep(b), prep(b_r)])
         self.u = np.ascontiguousarray(np.stack([prep(w_hh).T, prep(w_hh_r).T]))  # (2, H, 4H)
+
+    @classmethod
+    def from_weights(cls, w: dict[str, np.ndarray]) -> BiLSTM:
+        """The layer in ``weights.npz``'s ``lstm.*`` arrays (float32), a bottleneck folded in."""
+        w_ih, w_ih_r, b, b_r = w["lstm.w_ih"], w["lstm.w_ih_r"], w["lstm.b"], w["lstm.b_r"]
+        if "lstm.proj.w" in w:  # W (x P^T + c) + b = x (W P)^T + (W c + b)
+            p, c = w["lstm.proj.w"].astype(np.float32), w["lstm.proj.b"].astype(np.float32)
+            w_ih, b = w_ih @ p, w_ih @ c + b
+            w_ih_r, b_r = w_ih_r @ p, w_ih_r @ c + b_r
+        return cls(w_ih, w["lstm.w_hh"], b, w_ih_r, w["lstm.w_hh_r"], b_r)
 
     def __call__(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """``x`` (B, T, D) -> (B, T, 2H); positions at or past ``lengths`` are zero."""

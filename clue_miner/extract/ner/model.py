@@ -226,7 +226,7 @@ class NerModel:
                 raise ModelError(f"{self.path}: NER runtime 'onnx' needs onnxruntime and {ner_onnx.ONNX_FILE}",
                                  code="bad_model")
             log.info("NER: onnxruntime or %s missing, the numpy BiLSTM runs", ner_onnx.ONNX_FILE)
-        return BiLSTM(w["lstm.w_ih"], w["lstm.w_hh"], w["lstm.b"], w["lstm.w_ih_r"], w["lstm.w_hh_r"], w["lstm.b_r"]), "numpy"
+        return BiLSTM.from_weights(w), "numpy"
 
     # -- views -----------------------------------------------------------------------------
     def with_profile(self, profile: str) -> NerModel:

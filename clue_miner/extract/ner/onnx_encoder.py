@@ -92,11 +92,13 @@ class OnnxBiLSTM:
 
 def lstm_graph(weights: dict[str, np.ndarray]) -> Any:
     """The float32 ONNX model of the BiLSTM in ``weights`` (``weights.npz``'s ``lstm.*`` arrays,
-    torch gate order i, f, g, o; ONNX wants i, o, f, c). Needs the ``onnx`` package (training)."""
+    torch gate order i, f, g, o; ONNX wants i, o, f, c), after its bottleneck product when the
+    model has one (``lstm.proj.{w,b}``). Needs the ``onnx`` package (training)."""
     from onnx import TensorProto, helper, numpy_helper
 
     hidden = int(weights["lstm.w_hh"].shape[1])
-    d_in = int(weights["lstm.w_ih"].shape[1])
+    proj = "lstm.proj.w" in weights
+    d_in = int(weights["lstm.proj.w"].shape[1] if proj else weights["lstm.w_ih"].shape[1])
 
     def reorder(m: np.ndarray) -> np.ndarray:
         h = hidden
@@ -107,14 +109,20 @@ def lstm_graph(weights: dict[str, np.ndarray]) -> Any:
     zeros = np.zeros(4 * hidden, np.float32)
     b = np.stack([np.concatenate([reorder(weights["lstm.b"]), zeros]),
                   np.concatenate([reorder(weights["lstm.b_r"]), zeros])])
-    node = helper.make_node("LSTM", ["X", "W", "R", "B", "L"], ["Y"], direction="bidirectional",
-                            hidden_size=hidden)
+    nodes, inits = [], [numpy_helper.from_array(w, "W"), numpy_helper.from_array(r, "R"),
+                        numpy_helper.from_array(b, "B")]
+    if proj:  # X (T, B, d_in) @ P^T + c -> (T, B, proj), which the LSTM reads
+        nodes += [helper.make_node("MatMul", ["X", "PW"], ["XP"]), helper.make_node("Add", ["XP", "PB"], ["XB"])]
+        inits += [numpy_helper.from_array(np.ascontiguousarray(weights["lstm.proj.w"].T, dtype=np.float32), "PW"),
+                  numpy_helper.from_array(weights["lstm.proj.b"].astype(np.float32), "PB")]
+    nodes.append(helper.make_node("LSTM", ["XB" if proj else "X", "W", "R", "B", "L"], ["Y"],
+                                  direction="bidirectional", hidden_size=hidden))
     graph = helper.make_graph(
-        [node], "ner_bilstm",
+        nodes, "ner_bilstm",
         [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["T", "B", d_in]),
          helper.make_tensor_value_info("L", TensorProto.INT32, ["B"])],
         [helper.make_tensor_value_info("Y", TensorProto.FLOAT, ["T", 2, "B", hidden])],
-        [numpy_helper.from_array(w, "W"), numpy_helper.from_array(r, "R"), numpy_helper.from_array(b, "B")],
+        inits,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="clue_miner")
     model.ir_version = 8
