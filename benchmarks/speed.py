@@ -116,7 +116,7 @@ def instrument(pipe: Any) -> StageTimer:
     timer.wrap(pipe, "_incidents", "incidents")
     if pipe.ner is not None:
         timer.wrap(pipe.ner, "predict", "ner (all)")
-        timer.wrap(pipe.ner, "_encode", "ner encoder")
+        timer.wrap(pipe.ner, "_encode_rows", "ner encoder")
         timer.wrap(nm, "best_spans", "ner viterbi")
         timer.wrap(nm, "best_spans_many", "ner viterbi")
         timer.wrap(nm, "span_probabilities", "ner forward-backward")

@@ -47,6 +47,15 @@ def test_ner_onnx_encoder_close_to_the_numpy_reference(runtimes: tuple[NerModel,
         assert not a[i, n:].any()
 
 
+def test_ner_encode_rows_are_the_padded_states_without_their_padding(runtimes: tuple[NerModel, NerModel]) -> None:
+    for model in runtimes:
+        rows, lengths = model._encode_rows(TEXTS)
+        hidden, padded_lengths = model._encode(TEXTS)
+        np.testing.assert_array_equal(lengths, padded_lengths)
+        assert rows.shape == (int(lengths.sum()), hidden.shape[2])
+        np.testing.assert_array_equal(rows, hidden[np.arange(hidden.shape[1])[None, :] < lengths[:, None]])
+
+
 def test_ner_onnx_same_entities_as_the_numpy_reference(runtimes: tuple[NerModel, NerModel]) -> None:
     fast, ref = runtimes
     for text, got, want in zip(TEXTS, fast.predict(TEXTS), ref.predict(TEXTS), strict=True):

@@ -16,13 +16,21 @@ import numpy as np
 
 from clue_miner.extract.textfeatures import code_points
 
-__all__ = ["PAD", "UNK", "Vocab", "bigrams", "segment"]
+__all__ = ["PAD", "UNK", "Vocab", "bigrams", "padded", "segment"]
 
 PAD, UNK = 0, 1
 _END = "\x03"
 _FOLD = {ord(c): "0" for c in "0123456789"} | {ord(c): "a" for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 _SENT_END = re.compile(r"[。！？!?；;\n]+[”’\"」』]?")
 _CLAUSE_END = re.compile(r"[，,、：:]")
+
+
+def padded(rows: np.ndarray, sizes: np.ndarray, steps: int) -> np.ndarray:
+    """Pieces' rows laid end to end (``(sum sizes, C)``) as a right-padded ``(B, steps, C)`` block,
+    zero past each size."""
+    out = np.zeros((len(sizes), steps, rows.shape[1]), dtype=rows.dtype)
+    out[np.arange(steps)[None, :] < sizes[:, None]] = rows
+    return out
 
 
 def bigrams(text: str) -> list[str]:

@@ -52,7 +52,7 @@ from clue_miner.extract.ner.crf import (
     span_probabilities,
     transition_mask,
 )
-from clue_miner.extract.ner.features import _END, Vocab, segment
+from clue_miner.extract.ner.features import _END, Vocab, padded, segment
 from clue_miner.extract.rules.persons import role_in_context
 from clue_miner.types import Entity
 
@@ -111,8 +111,8 @@ class _Head:
 
 
 def _project(hidden: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``hidden (B, T, H) @ w + b`` as one ``(B*T, H)`` product (numpy runs a 3-d ``@`` as B small
-    ones: about a quarter slower here; each row's sums are the same)."""
+    """``hidden (..., H) @ w + b`` as one 2-d product (numpy runs a 3-d ``@`` as B small ones:
+    about a quarter slower here; each row's sums are the same)."""
     em = hidden.reshape(-1, hidden.shape[-1]) @ w
     em += b
     return em.reshape(*hidden.shape[:-1], w.shape[1])
@@ -277,6 +277,16 @@ class NerModel:
             parts.append(we.reshape(n, steps, -1))
         return st["lstm"](np.concatenate(parts, axis=2), lengths), lengths
 
+    def _encode_rows(self, pieces: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The encoder's states of each piece laid end to end, ``(sum lengths, H)``, and the lengths:
+        what :meth:`_encode` gives without its padding (an encoder that runs rows alone fills no
+        padded block; the emissions are then one product over real characters only)."""
+        enc = self._load()["lstm"]
+        if hasattr(enc, "joined") and not hasattr(enc, "lay_out"):
+            return enc.joined(self._features_many(pieces)), np.array([len(p) for p in pieces], dtype=np.int64)
+        hidden, lengths = self._encode(pieces)
+        return hidden[np.arange(hidden.shape[1])[None, :] < lengths[:, None]], lengths
+
     def _features(self, piece: str) -> np.ndarray:
         """One piece's encoder input ``(T, D)``: what ``_encode`` builds for a padded batch, row by row."""
         return self._features_many([piece])[0]
@@ -375,13 +385,13 @@ class NerModel:
                 batch.append(order[pos])
                 pos += 1
             strs = [texts[pieces[k][0]][pieces[k][1]:pieces[k][2]] for k in batch]
-            hidden, lengths = self._encode(strs)
+            hidden, lengths = self._encode_rows(strs)  # (characters, H): no padding
             unsure: set[int] = set()  # batch rows where the speaking head has a span below min_prob
             # a small batch (one text's pieces) decodes its heads in one Viterbi loop (viterbi_many), a
             # large one head by head; the confirming head always after the speaking one, on its own
             together = len(batch) <= _DECODE_TOGETHER
             jobs: list[tuple[str, list[int], np.ndarray, np.ndarray]] = []
-            ems = self._all_emissions(st, [h for h in every if confirm is None or h != confirm[1]], hidden)
+            ems = self._all_emissions(st, [h for h in every if confirm is None or h != confirm[1]], hidden, lengths)
             for name in every:
                 confirming = confirm is not None and name == confirm[1]
                 if confirming:  # the speaking head's spans decide the rows: decode what is queued first
@@ -402,9 +412,11 @@ class NerModel:
         return out, probs
 
     @staticmethod
-    def _all_emissions(st: dict[str, Any], names: list[str], hidden: np.ndarray) -> dict[str, np.ndarray]:
+    def _all_emissions(st: dict[str, Any], names: list[str], hidden: np.ndarray,
+                       lengths: np.ndarray) -> dict[str, np.ndarray]:
         """Emissions of several heads from one product with their weights side by side (one pass
-        over the hidden states instead of one per head); head -> ``(B, T, K_h)``."""
+        over the states ``(characters, H)`` instead of one per head); head -> ``(B, T, K_h)``,
+        right-padded."""
         if len(names) < 2:
             return {}
         key = ("emit", *names)
@@ -415,14 +427,17 @@ class NerModel:
                        np.cumsum([0, *(h.w.shape[1] for h in heads)]))
         w, b, bounds = st[key]
         em = _project(hidden, w, b)
-        return {n: np.ascontiguousarray(em[..., bounds[i]:bounds[i + 1]]) for i, n in enumerate(names)}
+        steps = int(lengths.max())
+        return {n: padded(em[:, bounds[i]:bounds[i + 1]], lengths, steps) for i, n in enumerate(names)}
 
     @staticmethod
     def _emissions(hd: _Head, hidden: np.ndarray, lengths: np.ndarray, rows: list[int],
                    em: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """One head's right-padded emissions ``(len(rows), T, K)`` of the batch rows ``rows``
+        (``em``: all rows', when already computed), and their lengths."""
         if em is None:
-            em = _project(hidden, hd.w, hd.b)
-        if len(rows) < len(hidden):  # slice the (small) emissions, not the hidden states
+            em = padded(_project(hidden, hd.w, hd.b), lengths, int(lengths.max()))
+        if len(rows) < len(em):  # slice the (small) emissions, not the hidden states
             return em[rows], lengths[rows]
         return em, lengths
 

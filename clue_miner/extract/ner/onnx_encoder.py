@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from clue_miner.errors import ModelError
+from clue_miner.extract.ner.features import padded
 
 log = logging.getLogger(__name__)
 
@@ -77,16 +78,23 @@ class OnnxBiLSTM:
         return self.rows([x[i, :int(n)] for i, n in enumerate(lengths)], x.shape[1])
 
     def rows(self, xs: list[np.ndarray], steps: int) -> np.ndarray:
-        """Each ``(T_i, D)`` input on its own, into one ``(B, steps, 2H)`` output (zero past T_i).
-        Callers that build each row's features alone pass them here and never pad the inputs."""
-        out = np.zeros((len(xs), steps, 2 * self.hidden), dtype=np.float32)
-        for i, xi in enumerate(xs):
+        """Each ``(T_i, D)`` input on its own, into one ``(B, steps, 2H)`` output (zero past T_i)."""
+        sizes = np.array([len(xi) for xi in xs], dtype=np.int64)
+        return padded(self.joined(xs), sizes, steps)
+
+    def joined(self, xs: list[np.ndarray]) -> np.ndarray:
+        """Each ``(T_i, D)`` input on its own; their outputs end to end, ``(sum T_i, 2H)`` (no
+        padded block to fill: callers that build each row's features alone pass them here)."""
+        out = np.empty((sum(len(xi) for xi in xs), 2 * self.hidden), dtype=np.float32)
+        at = 0
+        for xi in xs:
             n = len(xi)
             if n <= 0:
                 continue
             xi = np.ascontiguousarray(xi[:, None, :], dtype=np.float32)  # (T, 1, D)
             y = self.session.run(None, {"X": xi, "L": np.array([n], dtype=np.int32)})[0]  # (T, 2, 1, H)
-            out[i, :n] = y.reshape(n, 2 * self.hidden)
+            out[at:at + n] = y.reshape(n, 2 * self.hidden)
+            at += n
         return out
 
 
