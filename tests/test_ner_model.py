@@ -427,6 +427,17 @@ def test_ner_model_compiled_encoder_inputs_equal_the_reference(model: NerModel, 
     assert got.dtype == want.dtype == np.float32 and got.shape == want.shape == (len(joined), want.shape[1])
     assert np.array_equal(got, want)
     assert np.abs(want[:, -150:]).sum() > 0  # the word sets are not all empty
+    # the lexicon flags and word sets from one compiled pass equal the numpy arrays (k=2: sets cut)
+    from clue_miner.extract.ner import kernels
+
+    lexicon, to_model = model._load()["lexicon"], model._load()["to_model"]
+    for text in [*texts, joined, ""]:
+        found = lexicon.matches(text, "numpy")
+        for k in (4, 2):
+            ref = lexicon.flags_and_slots(text, to_model, k, found)
+            fast = lexicon.flags_and_slots(text, to_model, k, found, kernels)
+            for a, b in zip(ref, fast, strict=True):
+                assert a.dtype == b.dtype and np.array_equal(a, b), (text, k)
 
 
 def test_ner_model_spans_from_bioes_tags() -> None:

@@ -14,7 +14,10 @@
   about 13x faster than iterating the automaton from Python (handed on from
   :mod:`clue_miner.text.kernels`, beside the binary search it calls);
 * :func:`encoder_inputs` — the encoder's input rows in one pass (embeddings, lexicon flags, word
-  sets), the same numbers as the numpy gathers.
+  sets), the same numbers as the numpy gathers;
+* :func:`lexicon_rows` — the lexicon flags and SoftLexicon word sets of a text from its dictionary
+  matches in one pass (the numpy reference: :meth:`.lexicon.Lexicon.features` and
+  :meth:`~.lexicon.Lexicon.word_slots`, a dozen array calls and a sort each): the same arrays.
 
 ``tests/test_ner_model.py`` and ``tests/test_lexicon_cache.py`` compare each with the reference.
 Compiled functions are cached on disk by numba
@@ -314,3 +317,56 @@ def encoder_inputs(cids, bids, lex, wids, wwts, char_emb, bigram_emb, word_emb):
                 for j in range(wd):
                     o[base + j] += w * e[j]
     return out
+
+
+@njit(cache=True, nogil=True)
+def lexicon_rows(n, starts, ends, lens, hits, base, weight, to_model, k, n_features, block):  # noqa: ANN001, ANN201
+    """:meth:`.lexicon.Lexicon.features` and :meth:`~.lexicon.Lexicon.word_slots` of one text in one
+    pass over its dictionary matches: the ``(n, n_features)`` uint8 flags (each class column of a
+    word at its B / M / E / S position block) and each character's B / M / E word sets, the ``k``
+    heaviest words of two or more characters (weight descending, then word id; kept by insertion,
+    which gives the numpy sort's order) with their weights divided by each set's float32 sum."""
+    flags = np.zeros((n, n_features), dtype=np.uint8)
+    ids = np.zeros((n, 3, k), dtype=np.int64)
+    wts = np.zeros((n, 3, k), dtype=np.float32)
+    held = np.zeros((n, 3), dtype=np.int64)  # words in each set so far (at most k)
+    for m in range(hits.shape[0]):
+        s, e, ln, h = starts[m], ends[m], lens[m], hits[m]
+        for c in range(base.shape[1]):
+            b = base[h, c]
+            if b >= n_features:
+                continue
+            if ln == 1:
+                flags[s, b + 3 * block] = 1
+                continue
+            flags[s, b] = 1
+            flags[e, b + 2 * block] = 1
+            for r in range(s + 1, e):
+                flags[r, b + block] = 1
+        wid = to_model[h]
+        if ln < 2 or wid <= 0:
+            continue
+        w = weight[h]
+        for r in range(s, e + 1):
+            p = 0 if r == s else (2 if r == e else 1)
+            j = 0
+            while j < held[r, p] and (wts[r, p, j] > w or (wts[r, p, j] == w and ids[r, p, j] <= wid)):
+                j += 1
+            if j >= k:
+                continue
+            if held[r, p] < k:
+                held[r, p] += 1
+            for q in range(held[r, p] - 1, j, -1):
+                ids[r, p, q] = ids[r, p, q - 1]
+                wts[r, p, q] = wts[r, p, q - 1]
+            ids[r, p, j] = wid
+            wts[r, p, j] = w
+    for r in range(n):
+        for p in range(3):
+            total = np.float32(0.0)
+            for q in range(k):
+                total += wts[r, p, q]
+            if total > 0:
+                for q in range(k):
+                    wts[r, p, q] = wts[r, p, q] / total
+    return flags, ids, wts

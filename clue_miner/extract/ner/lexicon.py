@@ -310,6 +310,18 @@ class Lexicon:
         np.divide(wts, total, out=wts, where=total > 0)
         return ids, wts
 
+    def flags_and_slots(self, text: str, to_model: np.ndarray, k: int, found: Matches,
+                        jit: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`features` and :meth:`word_slots` of ``text`` (``found``: its :meth:`matches`):
+        ``(flags, ids, weights)``, in one compiled pass when ``jit`` (the NER kernels module) is
+        given — the same arrays."""
+        if jit is None:
+            return (self.features(text, found), *self.word_slots(text, to_model, k, found))
+        assert self._base is not None and self._weight is not None
+        starts, ends, lens, hits = found
+        return jit.lexicon_rows(len(text), starts, ends, lens, hits, self._base, self._weight, to_model, k,
+                                N_FEATURES, BLOCK)
+
     def word_counts(self, texts: list[str]) -> np.ndarray:
         """How often each dictionary word of two or more characters occurs in ``texts``."""
         counts = np.zeros(self.ensure().size, dtype=np.int64)

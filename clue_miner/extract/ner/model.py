@@ -320,12 +320,14 @@ class NerModel:
         st = self._load()
         c, b = st["vocab"].encode(joined)
         lexicon = st["lexicon"]
-        found = lexicon.matches(joined) if lexicon is not None else None
-        lex = lexicon.features(joined, found) if lexicon is not None else None
-        slots = (lexicon.word_slots(joined, st["to_model"], st["word_k"], found)
-                 if lexicon is not None and st["word_emb"] is not None else None)
         kern = jit.compiled(jit.NER, work=len(joined))
-        if kern is not None and st["bigram_emb"] is not None and lex is not None and slots is not None:
+        found = lexicon.matches(joined) if lexicon is not None else None
+        lex = slots = None
+        if lexicon is not None and found is not None and st["word_emb"] is not None:
+            lex, *slots = lexicon.flags_and_slots(joined, st["to_model"], st["word_k"], found, kern)
+        elif lexicon is not None:
+            lex = lexicon.features(joined, found)
+        if kern is not None and st["bigram_emb"] is not None and lex is not None and slots:
             return kern.encoder_inputs(c, b, lex, slots[0], slots[1], st["char_emb"], st["bigram_emb"], st["word_emb"])
         parts = [st["char_emb"][c]]
         if st["bigram_emb"] is not None:
