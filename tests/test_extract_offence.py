@@ -391,3 +391,24 @@ def test_offence_false_accusation_of_the_writer_is_not_the_crime_reported(rules:
 
 def test_offence_the_same_act_told_as_fact_still_counts(rules: OffenceRules) -> None:
     assert "猥亵儿童" in _names(rules, "他在课上摸女孩子，好几个家长都看到了")
+
+
+def test_extract_offence_compiled_matcher_gives_the_automatons_scores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cue phrases found by the compiled trie walk score every offence as pyahocorasick's matches
+    do (texts with names, aliases, weak cues, blockers, pattern anchors, Latin case and none)."""
+    pytest.importorskip("numba")
+    from clue_miner.extract import jit
+    from clue_miner.extract.offence.rules import _FOLD
+
+    texts = ["有人出租银行卡给电诈团伙跑分", "一伙人在村口聚众斗殴，持械互殴", "他经常在朋友圈造谣诽谤我",
+             "他多次盗窃电动车，还持刀抢劫路人，并组织卖淫，伤害案例不算。", "我家的WIFI被人蹭了", "", "今天天气很好",
+        "被骗了5万元，对方冒充公检法，是电信诈骗，派出所说是民事纠纷不予立案" * 3]
+    monkeypatch.setenv(jit.KERNELS_ENV, "numpy")
+    want = OffenceRules().predict_scores(texts)
+    comp = OffenceRules()._compile()
+    monkeypatch.setenv(jit.KERNELS_ENV, "numba")
+    got = OffenceRules().predict_scores(texts)
+    assert got == want and any(want)
+    for text in texts:  # the same (end, value) pairs, in any order
+        folded = text.translate(_FOLD)
+        assert sorted(comp.matches(folded), key=repr) == sorted(comp.automaton.iter(folded), key=repr)

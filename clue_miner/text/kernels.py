@@ -13,8 +13,9 @@ the shared pieces live here:
   integer keys, sorted and counted per row (the numpy version's dozen array calls per n-gram length
   cost about 0.3 ms a call whatever the batch; ``tests/test_textfeatures.py`` holds both to the
   dict lookup);
-* :func:`trie_matches` — every dictionary word of a text by a walk down the NER lexicon's trie
-  (:meth:`clue_miner.extract.ner.lexicon.Lexicon.trie`), in pyahocorasick's output order;
+* :func:`trie_matches` — every dictionary word of a text by a walk down a trie
+  (:func:`clue_miner.text.trie.build_trie`: the NER lexicon's words, the offence rules' cue
+  phrases), in pyahocorasick's output order;
 * :func:`hash_char_ngrams` — exactly scikit-learn's ``HashingVectorizer(analyzer="char",
   alternate_sign=False, norm=None)`` of preprocessed texts: the same MurmurHash3 (x86, 32 bit,
   seed 0) of each n-gram's UTF-8 bytes, the same bucket (``abs(h) % n_features``), counts summed

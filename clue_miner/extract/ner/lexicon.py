@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from clue_miner.extract.textfeatures import code_points
+from clue_miner.text.trie import build_trie
 
 log = logging.getLogger(__name__)
 
@@ -202,7 +203,7 @@ class Lexicon:
         auto.make_automaton()
         self._auto, self._base, self._lens, self._weight = auto, base, lens, weight
         self.words = order
-        self._trie = _build_trie(order)
+        self._trie = build_trie(order, MAX_WORD)
         self.size = len(order)
         self.fingerprint = digest.hexdigest()[:16]
         log.debug("lexicon: %d words, fingerprint %s", self.size, self.fingerprint)
@@ -337,46 +338,6 @@ class Lexicon:
 
 
 _TRIE_PARTS = ("ptr", "chars", "child", "word")
-
-
-def _build_trie(words: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """:meth:`Lexicon.trie` of ``words`` (distinct, at most MAX_WORD characters each; int32 arrays), with numpy:
-    in code point order a word shares its first ``lcp`` nodes with the word before it (``lcp``:
-    their common prefix) and adds one node for each further character."""
-    n = len(words)
-    if not n:
-        return np.zeros(2, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int32), np.full(1, -1, np.int32)
-    codes = np.frombuffer("".join(w.ljust(MAX_WORD, "\0") for w in words).encode("utf-32-le", "surrogatepass"),
-                          dtype=np.uint32).reshape(n, MAX_WORD).astype(np.int64)
-    lens = np.array([len(w) for w in words], dtype=np.int64)
-    order = np.lexsort(codes.T[::-1])
-    codes, lens = codes[order], lens[order]
-    lcp = np.zeros(n, dtype=np.int64)
-    lcp[1:] = np.logical_and.accumulate(codes[1:] == codes[:-1], axis=1).sum(axis=1)
-    word = np.full(1 + int((lens - np.minimum(lcp, lens)).sum()), -1, dtype=np.int64)
-    parent = np.zeros(n, dtype=np.int64)  # each word's node at depth d - 1 (the root at depth 0)
-    rows = np.arange(n)
-    keys, children = [], []
-    made = 1
-    for d in range(1, MAX_WORD + 1):
-        new = (lens >= d) & (lcp < d)  # words that open a node at depth d
-        ids = np.zeros(n, dtype=np.int64)
-        ids[new] = np.arange(made, made + int(new.sum()))
-        last = np.maximum.accumulate(np.where(new, rows, -1))  # the word that opened the shared node
-        node = np.where(last >= 0, ids[np.maximum(last, 0)], 0)
-        keys.append((parent[new] << 21) | codes[new, d - 1])
-        children.append(ids[new])
-        done = lens == d
-        word[node[done]] = order[done]
-        parent = node
-        made += int(new.sum())
-    key = np.concatenate(keys)
-    child = np.concatenate(children)
-    sort = np.argsort(key, kind="stable")
-    key, child = key[sort], child[sort]
-    ptr = np.searchsorted(key >> 21, np.arange(made + 1)).astype(np.int64)
-    return (ptr.astype(np.int32), (key & ((1 << 21) - 1)).astype(np.int32), child.astype(np.int32),
-            word.astype(np.int32))
 
 
 _MAX_WORD_KEY = f"max_word={MAX_WORD} k={_K} classes={','.join(CLASSES)} bands={_FREQ_BANDS}"
