@@ -187,19 +187,25 @@ def _clock(text: str, m: re.Match[str], anchor: datetime | None) -> Found | None
                   approx)
 
 
+# Each finder with the characters one of which any match of its pattern holds (a literal its
+# pattern cannot match without, checked in tests/test_text_dates.py): a text without any is not scanned.
 _FINDERS = (
-    (NUMERIC_RE, _numeric),
-    (YMD_RE, _ymd),
-    (REL_YEAR_RE, rel.rel_year),
-    (REL_MONTH_RE, rel.rel_month),
-    (REL_WEEK_RE, rel.rel_week),
-    (REL_DAY_RE, rel.rel_day),
-    (AGO_RE, rel.ago),
-    (VAGUE_RE, rel.vague),
-    (BARE_HOLIDAY_RE, rel.bare_holiday),
-    (CLOCK_RE, _clock),
+    (NUMERIC_RE, _numeric, "-/."),
+    (YMD_RE, _ymd, "年"),
+    (REL_YEAR_RE, rel.rel_year, ""),
+    (REL_MONTH_RE, rel.rel_month, ""),
+    (REL_WEEK_RE, rel.rel_week, ""),
+    (REL_DAY_RE, rel.rel_day, ""),
+    (AGO_RE, rel.ago, "前"),
+    (VAGUE_RE, rel.vague, "前日"),
+    (BARE_HOLIDAY_RE, rel.bare_holiday, "五国春元中劳除清圣"),
+    (CLOCK_RE, _clock, "点时:"),
 )
-_YEARLESS = ((MD_RE, _md), (BARE_DAY_RE, _bare_day))
+_YEARLESS = ((MD_RE, _md, "月"), (BARE_DAY_RE, _bare_day, "日号"))
+
+
+def _may_match(text: str, needs: str) -> bool:
+    return not needs or any(c in text for c in needs)
 
 
 def _run(found: list[Found], handler: Any, text: str, m: re.Match[str], *args: Any) -> None:
@@ -219,13 +225,17 @@ def find_times(text: str, anchor: datetime | date | None = None) -> list[TimeMat
     if isinstance(anchor, date) and not isinstance(anchor, datetime):
         anchor = datetime(anchor.year, anchor.month, anchor.day)
     found: list[Found] = []
-    for pattern, handler in _FINDERS:
+    for pattern, handler, needs in _FINDERS:
+        if not _may_match(text, needs):
+            continue
         for m in pattern.finditer(text):
             _run(found, handler, text, m, anchor)
     # Dates without a year (5月12日, 16日) take it from the last dated mention before them.
     bases = sorted((f.start, b) for f in found if (b := base_date(f.value, f.grain)) is not None)
     starts = [s for s, _ in bases]
-    for pattern, handler in _YEARLESS:
+    for pattern, handler, needs in _YEARLESS:
+        if not _may_match(text, needs):
+            continue
         for m in pattern.finditer(text):
             i = bisect_left(starts, m.start())
             _run(found, handler, text, m, anchor, bases[i - 1][1] if i else None)
