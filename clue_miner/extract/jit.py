@@ -1,7 +1,7 @@
 """Whether extraction runs its compiled kernels (numba) or the reference code.
 
 Three modules hold compiled loops: :mod:`clue_miner.extract.ner.kernels` (the NER's decoding and
-dictionary matching), :mod:`clue_miner.extract.sparse_kernels` (the n-gram models' counts and
+dictionary matching, also the offence rules' cue matching), :mod:`clue_miner.extract.sparse_kernels` (the n-gram models' counts and
 sparse products) and :mod:`clue_miner.link.text_kernels` (the link's text index hashing); the
 kernels they share are defined in :mod:`clue_miner.text.kernels` (a compiled function calls only
 functions of its own file: numba's cache would otherwise mix copies of different ages).
