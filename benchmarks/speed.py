@@ -3,20 +3,23 @@
     OMP_NUM_THREADS=1 python benchmarks/speed.py --data ../shared/data [--n 3000] [--profile FILE]
 
 On the first ``--n`` real board messages (``complaints/gov_board_messages_with_votes.jsonl``), one
-process, one core, in the same run:
+process, in the same run:
 
 * the baseline: a plain ``jieba.posseg`` + regex tagger (nr / ns / nt words as PERSON / LOCATION /
-  ORG, phones, ID numbers, amounts and dates by regex), jieba's dictionary loaded before timing;
+  ORG, phones, ID numbers, amounts and dates by regex), jieba's dictionary loaded before timing; it
+  runs on one thread (jieba is pure Python);
 * ``clue_miner.extract_many`` with every default model (rules, NER, offence model, category model),
-  after a warm-up that loads them;
-* the ratio of the two (issue 10 asks for >= 2.0);
-* each stage's share of ``extract_many``'s time (rules, NER encoder, NER decoding, merge, facts,
-  offences, category, incidents, settling), timed by wrapping the pipeline's parts;
+  after a warm-up that loads them: as a user gets it (the extraction threads of
+  ``parallel.extraction_threads``: ``$CLUE_MINER_THREADS``, else the usable cores, at most 4) and
+  on one thread (``threads=1``), each with its ratio to the tagger (issue 10 asks for >= 2.0);
+* each stage's share of ``extract_many``'s time on one thread (rules, NER encoder, NER decoding,
+  merge, facts, offences, category, incidents, settling), timed by wrapping the pipeline's parts
+  (with several threads the stages overlap and their wall times do not add up);
 * ``extract()`` called in a loop on the first 300 messages, per text, against ``extract_many``'s
-  per-text cost;
+  per-text cost, with the default threads and with one;
 * the cold start of ``clue-miner extract "…"`` (a new process: imports and model loads), best of 3.
 
-``--profile FILE`` also writes a cProfile of ``extract_many`` over the messages (read it with
+``--profile FILE`` also writes a cProfile of ``extract_many`` over the messages, on one thread (read it with
 ``python -m pstats FILE``); the same as
 ``python -m cProfile -o FILE -m clue_miner.cli extract-many …`` would give for a one-off run.
 """
@@ -142,7 +145,7 @@ def main(argv: list[str] | None = None) -> None:
     texts = [r["text"] for r in rows]
     anchors = [r.get("time") for r in rows]
     chars = sum(len(t) for t in texts)
-    print(f"{len(texts)} real board messages, {chars / len(texts):.0f} characters on average, one core")
+    print(f"{len(texts)} real board messages, {chars / len(texts):.0f} characters on average, one process")
 
     tag = jieba_tagger()
     t = time.perf_counter()
@@ -153,35 +156,54 @@ def main(argv: list[str] | None = None) -> None:
 
     import clue_miner
     from clue_miner.api import _pipeline
+    from clue_miner.extract.parallel import extraction_threads
 
     pipe = _pipeline()
     list(clue_miner.extract_many(texts[:32], anchors[:32]))  # load every model
-    t = time.perf_counter()
-    n = sum(1 for _ in clue_miner.extract_many(texts, anchors))
-    ours = time.perf_counter() - t
-    ratio = base / ours
-    print(f"  extract_many, default models: {n / ours:7.1f} messages/s ({chars / ours / 1000:.1f}k chars/s)")
-    print(f"  ratio to the jieba tagger: {ratio:.2f} (issue 10: >= 2.0)")
+    threads = extraction_threads(pipe.threads)
 
+    def run(n_threads: int | None, some: list[str], when: list[Any]) -> float:
+        pipe.threads = n_threads
+        if pipe.ner is not None:
+            pipe.ner.encoder_threads = n_threads
+        t = time.perf_counter()
+        for _ in clue_miner.extract_many(some, when):
+            pass
+        return time.perf_counter() - t
+
+    rates: dict[str, float] = {}
+    for label, n_threads in ((f"{threads} extraction thread(s), the default here", None), ("1 thread", 1)):
+        ours = run(n_threads, texts, anchors)
+        rates[f"{n_threads or threads}"] = len(texts) / ours
+        print(f"  extract_many, default models, {label}: {len(texts) / ours:7.1f} messages/s "
+              f"({chars / ours / 1000:.1f}k chars/s); ratio to the jieba tagger: {base / ours:.2f} (issue 10: >= 2.0)")
+
+    loops: dict[str, tuple[float, float]] = {}
+    loop_texts, loop_when = texts[: args.loop_n], anchors[: args.loop_n]
+    for label, n_threads in ((f"{threads} thread(s)", None), ("1 thread", 1)):
+        batch_per = run(n_threads, loop_texts, loop_when) / len(loop_texts)
+        t = time.perf_counter()
+        for text, when in zip(loop_texts, loop_when, strict=True):
+            clue_miner.extract(text, when)
+        loop_per = (time.perf_counter() - t) / len(loop_texts)
+        loops[f"{n_threads or threads}"] = (1000 * loop_per, 1000 * batch_per)
+        print(f"  extract() in a loop, {label}: {1000 * loop_per:.1f} ms/text vs extract_many {1000 * batch_per:.1f} "
+              f"ms/text ({loop_per / batch_per:.2f}x; issue 10: <= 1.5x)")
+    pipe.threads = 1
+    if pipe.ner is not None:
+        pipe.ner.encoder_threads = 1
     timer = instrument(pipe)
     t = time.perf_counter()
     list(clue_miner.extract_many(texts, anchors))
     total = time.perf_counter() - t
-    print(f"  stages (a second, instrumented pass: {total:.1f}s; nested stages overlap: 'ner (all)' holds the "
-          "encoder and the decoding, 'incidents' its own facts):")
+    print(f"  stages (a third, instrumented pass on 1 thread: {total:.1f}s; nested stages overlap: 'ner (all)' "
+          "holds the encoder and the decoding, 'incidents' its own facts):")
     for stage, sec in sorted(timer.seconds.items(), key=lambda kv: -kv[1]):
         print(f"    {stage:22s} {sec:7.2f}s  {100 * sec / total:5.1f}%")
 
-    loop_texts = texts[: args.loop_n]
-    t = time.perf_counter()
-    list(clue_miner.extract_many(loop_texts, anchors[: args.loop_n]))
-    batch_per = (time.perf_counter() - t) / len(loop_texts)
-    t = time.perf_counter()
-    for text, when in zip(loop_texts, anchors[: args.loop_n], strict=True):
-        clue_miner.extract(text, when)
-    loop_per = (time.perf_counter() - t) / len(loop_texts)
-    print(f"  extract() in a loop: {1000 * loop_per:.1f} ms/text vs extract_many {1000 * batch_per:.1f} ms/text "
-          f"({loop_per / batch_per:.2f}x; issue 10: <= 1.5x)")
+    pipe.threads = None
+    if pipe.ner is not None:
+        pipe.ner.encoder_threads = None
 
     cold = []
     for _ in range(3):
@@ -192,8 +214,12 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  cold start of clue-miner extract (import + model load + one text): best {min(cold):.2f}s "
           f"of {', '.join(f'{c:.2f}' for c in cold)} (issue 10: < 2 s)")
 
-    if args.profile:
+    if args.profile:  # on one thread: cProfile sees the calling thread only
         import cProfile
+
+        pipe.threads = 1
+        if pipe.ner is not None:
+            pipe.ner.encoder_threads = 1
 
         cProfile.runctx("list(clue_miner.extract_many(texts, anchors))", globals(),
                         {"clue_miner": clue_miner, "texts": texts, "anchors": anchors}, str(args.profile))
@@ -201,9 +227,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.json:
         args.json.write_text(json.dumps({
             "messages": len(texts), "mean_chars": chars / len(texts), "jieba_per_s": len(texts) / base,
-            "extract_many_per_s": n / ours, "ratio": ratio,
+            "threads": threads, "extract_many_per_s": rates, "ratio": {k: v * base / len(texts) for k, v in rates.items()},
             "stages_s": dict(timer.seconds), "instrumented_total_s": total,
-            "extract_loop_ms": 1000 * loop_per, "extract_many_ms": 1000 * batch_per, "cold_start_s": min(cold),
+            "extract_loop_and_many_ms": loops, "cold_start_s": min(cold),
         }, indent=1), encoding="utf-8")
 
 

@@ -16,10 +16,11 @@ for the text exactly as the caller gave it).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from itertools import islice
+from typing import TYPE_CHECKING, Any
 
 from clue_miner.extract.components import (
     CategoryClassifier,
@@ -36,7 +37,11 @@ from clue_miner.extract.settle import settle_category, settle_offences
 from clue_miner.knowledge.thresholds import Thresholds, default_thresholds
 from clue_miner.types import Entity, Evidence, Extraction, Facts, Incident, Offence
 
+if TYPE_CHECKING:
+    from clue_miner.text.normalize import NormText
+
 log = logging.getLogger(__name__)
+_READ_AHEAD = 2  # batches whose NER runs ahead of the one being finished (threaded pipe)
 
 
 def default_rule_finders() -> list[RuleFinder]:
@@ -66,6 +71,8 @@ class Pipeline:
     thresholds: Thresholds = field(default_factory=default_thresholds)
     province: str | None = None
     batch_size: int = 64
+    threads: int | None = None  # extraction threads (parallel.extraction_threads): None = env, else cores
+    _ner_pool: Any = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.offence is None:
@@ -97,14 +104,63 @@ class Pipeline:
         size = batch_size or self.batch_size
         anchors: Iterator[datetime | date | str | None] = iter(received_ats) if received_ats is not None else _nones()
         text_iter = iter(texts)
-        while True:
-            batch = list(islice(text_iter, size))
-            if not batch:
-                return
-            when = [_as_datetime(next(anchors, None)) for _ in batch]
-            yield from self._batch(batch, when)
+        batches = ((batch, [_as_datetime(next(anchors, None)) for _ in batch])
+                   for batch in iter(lambda: list(islice(text_iter, size)), []))
+        from clue_miner.extract.parallel import extraction_threads
+
+        if self.ner is None or extraction_threads(self.threads) < 2:
+            for batch, when in batches:
+                yield from self._batch(batch, when)
+            return
+        yield from self._pipe_ahead(batches)
+
+    def _pipe_ahead(self, batches: Iterator[tuple[list[str], list[datetime | None]]]) -> Iterator[Extraction]:
+        """:meth:`pipe` with the NER of the next batches on a second thread (:data:`_READ_AHEAD` of
+        them queued) while this thread runs the other passes of the current one. The NER's encoder
+        releases the GIL; the results are the same as one thread's, batch for batch."""
+        from collections import deque
+
+        from clue_miner.extract.parallel import fine_switching
+
+        ner = self.ner
+        assert ner is not None
+        ahead: deque[tuple[list[str], list[datetime | None], list[NormText], Any]] = deque()
+        pool = self._ner_thread()
+        with fine_switching():
+            try:
+                for batch, when in batches:
+                    norms = self._normalise(batch)
+                    ahead.append((batch, when, norms, pool.submit(ner.predict, [n.text for n in norms])))
+                    if len(ahead) > _READ_AHEAD:
+                        texts, anchors, norms, job = ahead.popleft()
+                        yield from self._finish(texts, anchors, norms, job.result)
+                while ahead:
+                    texts, anchors, norms, job = ahead.popleft()
+                    yield from self._finish(texts, anchors, norms, job.result)
+            finally:
+                for *_, job in ahead:  # the caller stopped early or a pass failed: drop the read-ahead
+                    job.cancel()
+
+    def _ner_thread(self) -> Any:
+        """The thread the NER runs on in a threaded :meth:`pipe` (made once per pipeline and process:
+        one ``extract()`` call would otherwise pay for starting it; a process forked from this one,
+        spaCy's ``n_process`` or a multiprocessing pool, gets its own, as the copied one has no thread)."""
+        import os
+
+        if self._ner_pool is None or self._ner_pool[0] != os.getpid():  # a forked copy has no threads
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._ner_pool = (os.getpid(), ThreadPoolExecutor(1, thread_name_prefix="clue-miner-ner"))
+        return self._ner_pool[1]
 
     def _batch(self, texts: Sequence[str], anchors: Sequence[datetime | None]) -> list[Extraction]:
+        norms = self._normalise(texts)
+        ner = self.ner
+        return self._finish(texts, anchors, norms,
+                            lambda: ner.predict([n.text for n in norms]) if ner is not None else [[] for _ in norms])
+
+    @staticmethod
+    def _normalise(texts: Sequence[str]) -> list[NormText]:
         from clue_miner.text.normalize import normalize
 
         for text in texts:
@@ -112,15 +168,21 @@ class Pipeline:
                 from clue_miner.errors import InputError
 
                 raise InputError(f"extract() needs str, got {type(text).__name__}", code="bad_text")
-        norms = [normalize(t) for t in texts]
+        return [normalize(t) for t in texts]
+
+    def _finish(self, texts: Sequence[str], anchors: Sequence[datetime | None], norms: Sequence[NormText],
+                model_entities: Callable[[], list[list[Entity]]]) -> list[Extraction]:
+        """The batch's extractions; ``model_entities()`` gives the NER's entities per text, asked for
+        once the passes that do not need them (rules, offences, category) have run."""
         ntexts = [n.text for n in norms]
         rule_ents = [self._rules(nt, RuleContext(received_at=a)) for nt, a in zip(ntexts, anchors, strict=True)]
-        model_ents = self.ner.predict(ntexts) if self.ner is not None else [[] for _ in ntexts]
-        merged = [merge_entities((r, m), prose=p) for r, m, p in zip(rule_ents, model_ents, self._prose(ntexts), strict=True)]
-        facts = [build_facts(nt, ents, a) for nt, ents, a in zip(ntexts, merged, anchors, strict=True)]
         assert self.offence is not None and self.category is not None
         candidates = self.offence.predict(ntexts)
         proposed = self.category.predict(ntexts, candidates)
+        prose = self._prose(ntexts)
+        model_ents = model_entities()
+        merged = [merge_entities((r, m), prose=p) for r, m, p in zip(rule_ents, model_ents, prose, strict=True)]
+        facts = [build_facts(nt, ents, a) for nt, ents, a in zip(ntexts, merged, anchors, strict=True)]
         incidents = self._incidents(ntexts, merged, candidates, anchors)
         out = []
         for i, text in enumerate(texts):

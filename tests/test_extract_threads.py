@@ -1,0 +1,183 @@
+"""Extraction on several threads of one process: the same extractions as one thread, errors and
+early stops handled, and the thread settings (``parallel.extraction_threads``, ``fine_switching``)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Sequence
+from datetime import datetime
+
+import pytest
+from test_parallel import TEXTS as PARALLEL_TEXTS
+
+from clue_miner.api import load
+from clue_miner.extract import parallel
+from clue_miner.extract.ner.model import NerModel, load_ner_model
+from clue_miner.extract.parallel import extraction_threads, fine_switching
+from clue_miner.model_store import models_dir
+from clue_miner.types import Entity
+
+TEXTS = [
+    *PARALLEL_TEXTS,
+    "2023年8月，王某某伙同刘某在成都市武侯区某小区内盗窃电动自行车两辆，价值共计人民币4800元。"
+    "案发后，被害人陈某向成都市公安局武侯区分局报案，民警出警后称证据不足不予立案，至今没有下文。"
+    "我多次到派出所询问，民警让我自己找监控，我认为公安机关应当立案而不立案，请检察院监督。",
+    "赵六在菜市场持刀威胁摊主，抢走现金800元。",
+] * 3
+ANCHORS = [datetime(2024, 6, 1) if i % 2 else None for i in range(len(TEXTS))]
+NER_DIR = models_dir() / "ner-charlstm"
+
+
+def test_extraction_threads_follow_the_argument_the_environment_then_the_cores(monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.delenv(parallel.THREADS_ENV, raising=False)
+    assert extraction_threads(3) == 3
+    assert extraction_threads(0) == 1
+    assert extraction_threads(64) == parallel.MAX_EXTRACTION_THREADS
+    assert extraction_threads() == min(parallel.default_workers(), parallel.MAX_EXTRACTION_THREADS)
+    monkeypatch.setenv(parallel.THREADS_ENV, "1")
+    assert extraction_threads() == 1
+    assert extraction_threads(2) == 2  # the argument wins
+
+
+def test_fine_switching_lowers_the_interval_and_the_last_user_restores_it() -> None:
+    before = sys.getswitchinterval()
+    with fine_switching():
+        inside = sys.getswitchinterval()
+        assert inside < before
+        with fine_switching():
+            assert sys.getswitchinterval() == inside
+        assert sys.getswitchinterval() == inside  # an inner user leaving keeps it for the outer one
+    assert sys.getswitchinterval() == before
+    with pytest.raises(RuntimeError), fine_switching():
+        raise RuntimeError("boom")
+    assert sys.getswitchinterval() == before
+
+
+class _CountingNer:
+    """A NER that tags every 李四 and records the thread it runs on; ``fail_on``: the call that raises."""
+
+    def __init__(self, fail_on: int | None = None) -> None:
+        self.calls = 0
+        self.threads: set[str] = set()
+        self.fail_on = fail_on
+
+    def predict(self, texts: Sequence[str]) -> list[list[Entity]]:
+        self.calls += 1
+        self.threads.add(threading.current_thread().name)
+        if self.fail_on is not None and self.calls == self.fail_on:
+            raise ValueError("the NER failed on this batch")
+        return [[Entity("PERSON", t.index("李四"), t.index("李四") + 2, "李四", source="ner")] if "李四" in t else []
+                for t in texts]
+
+
+def _pipeline(ner: object, threads: int) -> object:
+    pipe = load(ner_model="none", offence_model="rules", category_model="rules")
+    pipe.ner = ner
+    pipe.threads = threads
+    return pipe
+
+
+def test_threaded_pipe_gives_one_threads_extractions_with_the_ner_on_another_thread() -> None:
+    one, two = _CountingNer(), _CountingNer()
+    alone = list(_pipeline(one, 1).pipe(TEXTS, ANCHORS, batch_size=2))
+    together = list(_pipeline(two, 2).pipe(TEXTS, ANCHORS, batch_size=2))
+    assert together == alone
+    assert [e.text for e in together] == TEXTS
+    assert any(e.entities and e.entities[0].source == "ner" for e in together if "李四" in e.text)
+    assert one.threads == {threading.current_thread().name}
+    assert two.threads and threading.current_thread().name not in two.threads
+    assert two.calls == one.calls == -(-len(TEXTS) // 2)
+
+
+def test_threaded_pipe_raises_the_ners_error_and_stops_early_without_hanging() -> None:
+    pipe = _pipeline(_CountingNer(fail_on=3), 2)
+    out = []
+    with pytest.raises(ValueError, match="failed on this batch"):
+        for ext in pipe.pipe(TEXTS, ANCHORS, batch_size=2):
+            out.append(ext)
+    assert len(out) == 4  # the two batches before the failing one
+    ner = _CountingNer()
+    stream = _pipeline(ner, 2).pipe(TEXTS, ANCHORS, batch_size=2)
+    first = next(stream)
+    stream.close()  # the read-ahead batches are dropped; nothing waits on them
+    assert first.text == TEXTS[0]
+    assert ner.calls <= 4
+
+
+def test_threaded_pipe_rejects_a_bad_text_as_one_thread_does() -> None:
+    from clue_miner.errors import InputError
+
+    with pytest.raises(InputError, match="needs str"):
+        list(_pipeline(_CountingNer(), 2).pipe(["ok", 3], batch_size=1))  # type: ignore[list-item]
+
+
+@pytest.fixture(scope="module")
+def ner() -> NerModel:
+    if not (NER_DIR / "config.json").exists():
+        pytest.skip("models/ner-charlstm is not built (training/train_ner.py)")
+    return load_ner_model()
+
+
+def test_ner_encoder_pool_gives_one_threads_entities(ner: NerModel) -> None:
+    """Small batches of pieces (``batch_chars``) make many encoder batches per call: on a pool of
+    three threads they give the entities of one thread, text for text."""
+    alone = NerModel(ner.path, batch_chars=200, encoder_threads=1)
+    pooled = NerModel(ner.path, batch_chars=200, encoder_threads=3)
+    texts = [t for t in TEXTS if t]
+    expected = alone.predict(texts)
+    assert any(expected)
+    assert pooled.predict(texts) == expected
+    assert pooled.with_profile("news").predict(texts) == alone.with_profile("news").predict(texts)
+    assert pooled._pools and all(p._max_workers == 3 for p in pooled._pools.values())
+
+
+def test_default_pipeline_threaded_equals_one_thread(ner: NerModel) -> None:
+    pipe = load()
+    if pipe.ner is None:
+        pytest.skip("the default pipeline has no NER")
+    pipe.threads = 1
+    pipe.ner.encoder_threads = 1
+    alone = list(pipe.pipe(TEXTS, ANCHORS, batch_size=4))
+    pipe.threads = 2
+    pipe.ner.encoder_threads = 2
+    assert list(pipe.pipe(TEXTS, ANCHORS, batch_size=4)) == alone
+
+
+def test_mine_workers_run_on_one_thread_each_unless_told(monkeypatch) -> None:  # noqa: ANN001
+    import os
+
+    monkeypatch.delenv(parallel.THREADS_ENV, raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", os.environ.get("OMP_NUM_THREADS", "1"))
+    monkeypatch.setattr("threadpoolctl.threadpool_limits", lambda *a, **k: None)  # no process-wide BLAS change
+    monkeypatch.setattr(parallel, "_WORKER_PIPELINE", None)
+    env = dict(os.environ)  # what run_parallel hands its workers
+    parallel._init_worker(dict, None, env)
+    assert extraction_threads() == 1
+    monkeypatch.setenv(parallel.THREADS_ENV, "2")
+    parallel._init_worker(dict, None, dict(os.environ))
+    assert extraction_threads() == 2
+
+
+_FORKED: dict[str, object] = {}
+
+
+def _extract_in_child() -> list[str]:
+    pipe = _FORKED["pipe"]
+    return [e.text for e in pipe.pipe(TEXTS[:6], batch_size=2)]  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fork start method")
+def test_threaded_pipe_works_in_a_process_forked_after_it_ran() -> None:
+    """A forked copy of a pipeline that has run threaded holds thread pools without threads: it
+    makes its own instead of waiting on them forever (spaCy's ``n_process``, multiprocessing)."""
+    import multiprocessing as mp
+
+    pipe = _pipeline(_CountingNer(), 2)
+    assert len(list(pipe.pipe(TEXTS[:6], batch_size=2))) == 6  # the NER thread exists here
+    _FORKED["pipe"] = pipe
+    try:
+        with mp.get_context("fork").Pool(1) as pool:
+            assert pool.apply_async(_extract_in_child).get(timeout=120) == TEXTS[:6]
+    finally:
+        _FORKED.clear()
