@@ -22,6 +22,7 @@ def load(
     category_model: str | Path | None = None,
     ner_model: str | Path | None = None,
     batch_size: int = 64,
+    threads: int | None = None,
 ) -> Pipeline:
     """A pipeline with the default components (rule entities, offence model, category).
 
@@ -32,14 +33,20 @@ def load(
     ``category_model`` is a model directory (default: the shipped ``models/category-linear``;
     one written by ``clue-miner train --task category`` works too) or ``"rules"``.
     ``ner_model`` is an NER model directory (default: the shipped ``models/ner-charlstm`` when it
-    is there); ``"none"`` keeps entities to the rule layer.
+    is there); ``"none"`` keeps entities to the rule layer. ``threads``: how many threads the
+    extraction keeps busy (the NER beside the other passes, the NER encoder's batches on a pool;
+    default ``$CLUE_MINER_THREADS``, else the usable cores, at most 4; 1 keeps it on the calling
+    thread): the same results whatever the number.
     """
     from clue_miner.knowledge.thresholds import Thresholds, default_thresholds
 
     table = Thresholds.load(thresholds) if thresholds is not None else default_thresholds()
+    ner = _entity_recognizer(ner_model)
+    if threads is not None and hasattr(ner, "encoder_threads"):
+        ner.encoder_threads = threads
     return Pipeline(thresholds=table, province=province, batch_size=batch_size,
                     offence=_offence_detector(offence_model), category=_category_classifier(category_model),
-                    ner=_entity_recognizer(ner_model))
+                    ner=ner, threads=threads)
 
 
 def _offence_detector(spec: str | Path | None):  # noqa: ANN202 - any OffenceDetector

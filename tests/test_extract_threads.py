@@ -181,3 +181,11 @@ def test_threaded_pipe_works_in_a_process_forked_after_it_ran() -> None:
             assert pool.apply_async(_extract_in_child).get(timeout=120) == TEXTS[:6]
     finally:
         _FORKED.clear()
+
+
+def test_load_threads_reach_the_pipeline_and_the_ner(ner: NerModel) -> None:
+    pipe = load(threads=1)
+    assert pipe.threads == 1
+    assert pipe.ner is not None and pipe.ner.encoder_threads == 1
+    assert load().threads is None  # the environment or the cores decide
+    assert load(ner_model="none", threads=3).threads == 3
