@@ -189,3 +189,16 @@ def test_load_threads_reach_the_pipeline_and_the_ner(ner: NerModel) -> None:
     assert pipe.ner is not None and pipe.ner.encoder_threads == 1
     assert load().threads is None  # the environment or the cores decide
     assert load(ner_model="none", threads=3).threads == 3
+
+
+def test_threaded_pipeline_shared_by_callers_on_several_threads() -> None:
+    """A service calling one pipeline from several request threads: each gets its own texts' results."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    before = sys.getswitchinterval()
+    pipe = _pipeline(_CountingNer(), 2)
+    expected = list(_pipeline(_CountingNer(), 1).pipe(TEXTS, ANCHORS, batch_size=2))
+    with ThreadPoolExecutor(4) as callers:
+        runs = [callers.submit(lambda: list(pipe.pipe(TEXTS, ANCHORS, batch_size=2))) for _ in range(4)]
+        assert all(run.result(timeout=120) == expected for run in runs)
+    assert sys.getswitchinterval() == before  # the last caller to finish restored it

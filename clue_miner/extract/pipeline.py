@@ -16,6 +16,7 @@ for the text exactly as the caller gave it).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from clue_miner.text.normalize import NormText
 
 log = logging.getLogger(__name__)
+_POOL_LOCK = threading.Lock()
 _READ_AHEAD = 2  # batches whose NER runs ahead of the one being finished (threaded pipe)
 
 
@@ -147,11 +149,12 @@ class Pipeline:
         spaCy's ``n_process`` or a multiprocessing pool, gets its own, as the copied one has no thread)."""
         import os
 
-        if self._ner_pool is None or self._ner_pool[0] != os.getpid():  # a forked copy has no threads
-            from concurrent.futures import ThreadPoolExecutor
+        with _POOL_LOCK:  # callers on several threads (a web service) share one
+            if self._ner_pool is None or self._ner_pool[0] != os.getpid():  # a forked copy has no threads
+                from concurrent.futures import ThreadPoolExecutor
 
-            self._ner_pool = (os.getpid(), ThreadPoolExecutor(1, thread_name_prefix="clue-miner-ner"))
-        return self._ner_pool[1]
+                self._ner_pool = (os.getpid(), ThreadPoolExecutor(1, thread_name_prefix="clue-miner-ner"))
+            return self._ner_pool[1]
 
     def _batch(self, texts: Sequence[str], anchors: Sequence[datetime | None]) -> list[Extraction]:
         norms = self._normalise(texts)
