@@ -55,6 +55,18 @@ _FLAG_PATTERNS: dict[str, re.Pattern[str]] = {
         r"|颗粒无收|(?:饮用水|井水|水源|自来水源)[^，。；]{0,8}?(?:严重)?(?:受到)?(?:污染|不能(?:再)?(?:饮用|喝|用)))"),
     "超标三倍": re.compile(r"超(?:过)?(?:国家|排放|地方)?标(?:准)?(?:[3-9]|[1-9][0-9]+|[三四五六七八九]|[一二三四五六七八九]?十[一二三四五六七八九]?|几十|数十|上百)(?:多)?倍"),
 }
+# Characters one of which every match of a pattern holds (checked in tests/test_facts_prefilter.py): a text
+# without any is not scanned with it (the facts regexes try every position; most texts hold none).
+_FLAG_NEEDS = {"扒窃": "扒掏偷见", "持械殴打": "砸打砍捅刺戳抡拍击", "聚众殴打": "殴打攻"}
+_STATUS_NEEDS = {"penalised": "罚拘警"}
+_TIMES_NEEDS = "次"
+_RECORDS_NEEDS = "条"
+
+
+def _holds(text: str, needs: str) -> bool:
+    return any(c in text for c in needs)
+
+
 # a driver who hit someone and fled (肇事逃逸, 撞了人就跑, 司机下车看了一眼就开车跑了)
 _HIT_AND_RUN = re.compile(
     r"(?:肇事|驾车|驾驶|开车)?逃逸|逃离(?:事故)?现场|(?:撞|碾|刮)(?:倒|伤|了)?(?:人|我|他|她)?[^。；]{0,24}?(?:开车|驾车|驾驶)?(?:跑了|逃跑|逃走|溜了|扬长而去)"
@@ -270,14 +282,15 @@ def build_facts(text: str, entities: Sequence[Entity], received_at: datetime | N
         if any(n is not None and n >= 2 for n in hurt):
             flags.append("多人轻微伤")
     for name, pattern in _FLAG_PATTERNS.items():
-        m = pattern.search(text)
+        needs = _FLAG_NEEDS.get(name)
+        m = pattern.search(text) if needs is None or _holds(text, needs) else None
         if m:
             flags.append(name)
             if name not in ("电信网络", "殴打"):
                 evidence.append(Evidence("FLAG", m.group(0), m.start(), m.end()))
 
     times: int | None = None
-    for m in _TIMES_NUM.finditer(text):
+    for m in _TIMES_NUM.finditer(text) if _TIMES_NEEDS in text else ():
         n = _small_number(m.group(1))
         if n is not None and 1 < n < 1000 and (times is None or n > times):
             times = n
@@ -308,14 +321,17 @@ def build_facts(text: str, entities: Sequence[Entity], received_at: datetime | N
             people = max(people or 0, n)
 
     records: int | None = None
-    traded = _RECORDS_TRADED.finditer(text) if _RECORD_KIND.search(text) else ()
-    for m in (*_RECORDS.finditer(text), *traded):
+    counted = _RECORDS_NEEDS in text
+    traded = _RECORDS_TRADED.finditer(text) if counted and _RECORD_KIND.search(text) else ()
+    for m in (*(_RECORDS.finditer(text) if counted else ()), *traded):
         n = parse_number(m.group(1).replace("多", "").replace("余", ""))
         if n is not None and n.value >= 1:
             records = max(records or 0, int(n.value))
 
     stated: str | None = None
     for status, pattern in _STATUS_PATTERNS:
+        if status in _STATUS_NEEDS and not _holds(text, _STATUS_NEEDS[status]):
+            continue
         found = pattern.finditer(text)
         m = next((x for x in found if not (status == "penalised" and _penalty_on_complainants(text, x))), None)
         if m:

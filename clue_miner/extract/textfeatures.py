@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from clue_miner.text.charmap import CharMap
+
 __all__ = ["FOLD", "FeatureMatrix", "NgramVectorizer", "Rows", "feature_dot", "fold"]
 
 FOLD: dict[int, int] = {i: i + 32 for i in range(ord("A"), ord("Z") + 1)}
@@ -32,11 +34,12 @@ FOLD.update({i: (i - 0xFEE0) + (32 if 0xFF21 <= i <= 0xFF3A else 0) for i in ran
 FOLD.update({ord(d): ord("0") for d in "123456789"})
 FOLD.update({ord(d): ord("0") for d in "１２３４５６７８９０"})
 FOLD.update({i: 0x20 for i in (0x09, 0x0A, 0x0D, 0x3000, 0xA0)})
+_FOLDED = CharMap(FOLD)
 
 
 def fold(text: str) -> str:
     """The folded text (same length as ``text``)."""
-    return text.translate(FOLD)
+    return _FOLDED(text)
 
 
 def code_points(text: str) -> np.ndarray:

@@ -28,6 +28,8 @@ import re
 import threading
 from array import array
 
+from clue_miner.text.charmap import CharMap
+
 log = logging.getLogger(__name__)
 
 __all__ = ["NormText", "normalize", "translation_table"]
@@ -42,6 +44,7 @@ _S2T_EXCLUDE = frozenset("乾瞭")
 _RUNS = re.compile(f"[ {ZERO_WIDTH}]{{2,}}|[{ZERO_WIDTH}]")
 
 _table: dict[int, int] | None = None
+_map: CharMap | None = None
 _lock = threading.Lock()
 
 
@@ -69,6 +72,17 @@ def translation_table() -> dict[int, int]:
             table.update(_base_table())  # width/whitespace entries win
             _table = table
     return _table
+
+
+def _charmap() -> CharMap:
+    """:func:`translation_table` as a :class:`~clue_miner.text.charmap.CharMap` (built once)."""
+    global _map
+    if _map is None:
+        table = translation_table()
+        with _lock:
+            if _map is None:
+                _map = CharMap(table)
+    return _map
 
 
 def _simplified_table() -> dict[int, int]:
@@ -148,7 +162,7 @@ def normalize(text: str) -> NormText:
     """Normalise ``text`` (see the module docstring); never raises on a string."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
-    translated = text.translate(translation_table())
+    translated = _charmap()(text)
     if _RUNS.search(translated) is None:
         return NormText(translated, text)
     pieces: list[str] = []

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from clue_miner.extract.textfeatures import code_points
+from clue_miner.text.charmap import CharMap
 
 __all__ = ["PAD", "UNK", "Vocab", "bigrams", "padded", "segment"]
 
 PAD, UNK = 0, 1
 _END = "\x03"
 _FOLD = {ord(c): "0" for c in "0123456789"} | {ord(c): "a" for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+_FOLDED = CharMap(_FOLD)
 _SENT_END = re.compile(r"[。！？!?；;\n]+[”’\"」』]?")
 _CLAUSE_END = re.compile(r"[，,、：:]")
 
@@ -80,7 +82,7 @@ class Vocab:
                           _table({_code_key(b): i for b, i in self._b.items() if len(b) == 2}))
         c_keys, b_keys = self._keys
         codes = code_points(text)
-        folded = code_points(text.translate(_FOLD))
+        folded = _FOLDED.code_points(codes)
         following = np.empty_like(folded)
         following[:-1] = folded[1:]
         following[-1:] = ord(_END)

@@ -48,6 +48,7 @@ from typing import Any
 
 from clue_miner.extract.components import OffenceCandidate
 from clue_miner.knowledge.taxonomy import ADMINISTRATIVE, CRIMINAL, Taxonomy, load_taxonomy
+from clue_miner.text.charmap import CharMap
 from clue_miner.types import Evidence
 
 __all__ = ["LABEL", "PATTERNS_PATH", "OffenceCandidate", "OffenceRules", "load_patterns"]
@@ -58,6 +59,7 @@ PATTERNS_PATH = Path(__file__).resolve().parents[2] / "knowledge" / "offence_pat
 # ASCII lower-case and full-width ASCII -> half-width, one char for one char (offsets kept).
 _FOLD = {i: i + 32 for i in range(ord("A"), ord("Z") + 1)}
 _FOLD.update({i: (i - 0xFEE0) + (32 if 0xFF21 <= i <= 0xFF3A else 0) for i in range(0xFF01, 0xFF5F)})
+_FOLDED = CharMap(_FOLD)
 
 _CLAUSE_END = re.compile(r"[。！？!?；;，,\n：:]")
 _NEG = re.compile(
@@ -227,7 +229,7 @@ class OffenceRules:
         return found
 
     def _score(self, comp: _Compiled, text: str) -> dict[int, tuple[float, list[tuple[int, int, str]]]]:
-        folded = text.translate(_FOLD)
+        folded = _FOLDED(text)
         hits: list[tuple[int, int, tuple[tuple[int, float, bool], ...]]] = []
         anchored: set[int] = set()
         for end, (n, val, pids) in comp.matches(folded):
