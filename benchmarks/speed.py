@@ -1,6 +1,6 @@
 """How fast is ``extract_many`` next to a plain jieba tagger, and where does its time go?
 
-    OMP_NUM_THREADS=1 python benchmarks/speed.py --data ../shared/data [--n 3000] [--rounds 3] [--profile FILE]
+    OMP_NUM_THREADS=1 python benchmarks/speed.py --data ../shared/data [--n 3000] [--rounds 3] [--chunk 0] [--profile FILE]
 
 On the first ``--n`` real board messages (``complaints/gov_board_messages_with_votes.jsonl``), one
 process, in the same run:
@@ -9,9 +9,11 @@ process, in the same run:
   ORG, phones, ID numbers, amounts and dates by regex), jieba's dictionary loaded before timing; it
   runs on one thread (jieba is pure Python);
 * ``clue_miner.extract_many`` with every default model (rules, NER, offence model, category model),
-  after a warm-up that loads them, timed in ``--rounds`` rounds in turn with the tagger (each
-  round's ratio and their median are printed: this 2-core machine's speed drifts by 10-15 %
-  within minutes): as a user gets it (the extraction threads of
+  after a warm-up that loads them, timed in ``--rounds`` rounds of the tagger then ``extract_many``
+  over all the messages in one call (the issue's measure); ``--chunk N`` makes them take turns on
+  chunks of N messages instead, times summed (this 2-core machine's speed drifts by 10-20 % within
+  minutes: finer turns put a slow spell on both; each read-ahead then starts afresh per chunk);
+  each round's ratio and their median are printed: as a user gets it (the extraction threads of
   ``parallel.extraction_threads``: ``$CLUE_MINER_THREADS``, else the usable cores, at most 4) and
   on one thread (``threads=1``), each with its ratio to the tagger (issue 10 asks for >= 2.0);
 * each stage's share of ``extract_many``'s time on one thread (rules, NER encoder, NER decoding,
@@ -140,7 +142,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     ap.add_argument("--n", type=int, default=3000)
     ap.add_argument("--loop-n", type=int, default=300, help="messages for the extract() loop")
-    ap.add_argument("--rounds", type=int, default=3, help="tagger / extract_many timings taken in turn")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of the tagger / extract_many timings")
+    ap.add_argument("--chunk", type=int, default=0,
+                    help="messages timed in turn by each method within a round (0: all of them, one extract_many call)")
     ap.add_argument("--profile", type=Path, default=None)
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
@@ -153,9 +157,9 @@ def main(argv: list[str] | None = None) -> None:
 
     tag = jieba_tagger()
 
-    def tagger_seconds() -> float:
+    def tagger_seconds(some: list[str]) -> float:
         t = time.perf_counter()
-        for text in texts:
+        for text in some:
             tag(text)
         return time.perf_counter() - t
 
@@ -179,18 +183,27 @@ def main(argv: list[str] | None = None) -> None:
     rates: dict[str, list[float]] = {}
     ratios: dict[str, list[float]] = {}
     bases: list[float] = []
-    for rnd in range(1, args.rounds + 1):  # the tagger, then ours, in turn: a slow spell hits both
-        base = tagger_seconds()
+    modes = ((f"{threads} extraction thread(s), the default here", None), ("1 thread", 1))
+    for rnd in range(1, args.rounds + 1):
+        # the tagger and each mode in turn on chunks of --chunk messages, times summed per method:
+        # a slow spell of the machine falls on all of them alike
+        base, ours = 0.0, dict.fromkeys(range(len(modes)), 0.0)
+        size = args.chunk or len(texts)
+        for at in range(0, len(texts), size):
+            some, when = texts[at:at + size], anchors[at:at + size]
+            base += tagger_seconds(some)
+            for i, (_, n_threads) in enumerate(modes):
+                ours[i] += run(n_threads, some, when)
         bases.append(len(texts) / base)
         print(f"  round {rnd}: jieba.posseg + regex tagger: {len(texts) / base:7.1f} messages/s "
               f"({chars / base / 1000:.1f}k chars/s)")
-        for label, n_threads in ((f"{threads} extraction thread(s), the default here", None), ("1 thread", 1)):
-            ours = run(n_threads, texts, anchors)
+        for i, (label, n_threads) in enumerate(modes):
             key = f"{n_threads or threads}"
-            rates.setdefault(key, []).append(len(texts) / ours)
-            ratios.setdefault(key, []).append(base / ours)
-            print(f"  round {rnd}: extract_many, default models, {label}: {len(texts) / ours:7.1f} messages/s "
-                  f"({chars / ours / 1000:.1f}k chars/s); ratio to the jieba tagger: {base / ours:.2f} (issue 10: >= 2.0)")
+            rates.setdefault(key, []).append(len(texts) / ours[i])
+            ratios.setdefault(key, []).append(base / ours[i])
+            print(f"  round {rnd}: extract_many, default models, {label}: {len(texts) / ours[i]:7.1f} messages/s "
+                  f"({chars / ours[i] / 1000:.1f}k chars/s); ratio to the jieba tagger: {base / ours[i]:.2f} "
+                  "(issue 10: >= 2.0)")
     for key, values in ratios.items():
         print(f"  ratio on {key} thread(s), median of {len(values)} rounds: {statistics.median(values):.2f} "
               f"({', '.join(f'{v:.2f}' for v in values)})")
