@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 from clue_miner.extract.ner.features import _FOLD as NER_FOLD
-from clue_miner.extract.rules.identifiers import _WIDTH
+from clue_miner.extract.rules.base import _WIDTH
 from clue_miner.extract.textfeatures import FOLD, code_points
 from clue_miner.text.charmap import CharMap
 from clue_miner.text.normalize import translation_table
 
-MAPS = {"width": _WIDTH, "fold": FOLD, "ner": NER_FOLD, "normalise": translation_table()}
+MAPS = {"width": _WIDTH, "width+space": _WIDTH | {0x3000: 0x20}, "fold": FOLD, "ner": NER_FOLD, "normalise": translation_table()}
 SAMPLES = [
     "",
     "短",

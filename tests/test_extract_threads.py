@@ -129,7 +129,8 @@ def test_ner_encoder_pool_gives_one_threads_entities(ner: NerModel) -> None:
     assert any(expected)
     assert pooled.predict(texts) == expected
     assert pooled.with_profile("news").predict(texts) == alone.with_profile("news").predict(texts)
-    assert pooled._pools and all(p._max_workers == 3 for p in pooled._pools.values())
+    made = pooled._pools._pools
+    assert made and all(p._max_workers == 3 for p in made.values())
 
 
 def test_default_pipeline_threaded_equals_one_thread(ner: NerModel) -> None:
@@ -202,3 +203,27 @@ def test_threaded_pipeline_shared_by_callers_on_several_threads() -> None:
         runs = [callers.submit(lambda: list(pipe.pipe(TEXTS, ANCHORS, batch_size=2))) for _ in range(4)]
         assert all(run.result(timeout=120) == expected for run in runs)
     assert sys.getswitchinterval() == before  # the last caller to finish restored it
+
+
+def test_read_ahead_keeps_depth_calls_queued_in_order_and_cancels_the_rest_on_a_stop() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    started: list[int] = []
+    gate = threading.Event()
+
+    def call(i: int) -> int:
+        started.append(i)
+        gate.wait(5)
+        return i * i
+
+    with ThreadPoolExecutor(1) as pool:
+        stream = parallel.read_ahead(pool, ((i, lambda i=i: call(i)) for i in range(6)), depth=2)
+        tag, job = next(stream)  # three submitted: the one handed out and two ahead
+        assert tag == 0
+        gate.set()
+        assert job.result() == 0
+        stream.close()  # the two queued are cancelled or already done; nothing more is submitted
+    assert set(started) <= {0, 1, 2}
+    with ThreadPoolExecutor(2) as pool:
+        assert [(t, j.result()) for t, j in parallel.read_ahead(pool, ((i, lambda i=i: i + 1) for i in range(5)), 1)] \
+            == [(i, i + 1) for i in range(5)]

@@ -13,11 +13,12 @@ import multiprocessing as mp
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from clue_miner.types import Extraction
 
@@ -73,6 +74,46 @@ def fine_switching() -> Iterator[None]:
             _switching["users"] -= 1
             if _switching["users"] == 0:
                 sys.setswitchinterval(_switching["before"])
+
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+class ThreadPools:
+    """Thread pools made on first use and kept (an ``extract()`` call would otherwise pay for
+    starting threads), one per size and name and per process: a copy forked after they ran (spaCy's
+    ``n_process``, a multiprocessing pool) has pools without threads, and makes its own."""
+
+    def __init__(self) -> None:
+        self._pools: dict[tuple[int, int, str], Any] = {}
+        self._lock = threading.Lock()  # callers on several threads (a web service) share one pool
+
+    def get(self, threads: int, name: str) -> Any:
+        from concurrent.futures import ThreadPoolExecutor
+
+        key = (os.getpid(), threads, name)
+        with self._lock:
+            if key not in self._pools:
+                self._pools[key] = ThreadPoolExecutor(threads, thread_name_prefix=name)
+            return self._pools[key]
+
+
+def read_ahead(pool: Any, jobs: Iterable[tuple[_T, Callable[[], _R]]], depth: int) -> Iterator[tuple[_T, Any]]:
+    """Each job's tag and the future of its call on ``pool``, in order, with ``depth`` more calls
+    submitted ahead of the one handed out; what is still queued when the caller stops early or
+    fails is cancelled."""
+    queued: deque[tuple[_T, Any]] = deque()
+    try:
+        for tag, call in jobs:
+            queued.append((tag, pool.submit(call)))
+            if len(queued) > depth:
+                yield queued.popleft()
+        while queued:
+            yield queued.popleft()
+    finally:
+        for _, job in queued:
+            job.cancel()
 
 
 def default_workers() -> int:

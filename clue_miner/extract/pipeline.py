@@ -16,7 +16,6 @@ for the text exactly as the caller gave it).
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -39,11 +38,17 @@ from clue_miner.knowledge.thresholds import Thresholds, default_thresholds
 from clue_miner.types import Entity, Evidence, Extraction, Facts, Incident, Offence
 
 if TYPE_CHECKING:
+    from clue_miner.extract.parallel import ThreadPools
     from clue_miner.text.normalize import NormText
 
 log = logging.getLogger(__name__)
-_POOL_LOCK = threading.Lock()
 _READ_AHEAD = 2  # batches whose NER runs ahead of the one being finished (threaded pipe)
+
+
+def _thread_pools() -> ThreadPools:
+    from clue_miner.extract.parallel import ThreadPools
+
+    return ThreadPools()
 
 
 def default_rule_finders() -> list[RuleFinder]:
@@ -74,7 +79,7 @@ class Pipeline:
     province: str | None = None
     batch_size: int = 64
     threads: int | None = None  # extraction threads (parallel.extraction_threads): None = env, else cores
-    _ner_pool: Any = field(default=None, init=False, repr=False, compare=False)
+    _pools: ThreadPools = field(default_factory=_thread_pools, init=False, repr=False, compare=False)  # the NER thread
 
     def __post_init__(self) -> None:
         if self.offence is None:
@@ -120,41 +125,22 @@ class Pipeline:
         """:meth:`pipe` with the NER of the next batches on a second thread (:data:`_READ_AHEAD` of
         them queued) while this thread runs the other passes of the current one. The NER's encoder
         releases the GIL; the results are the same as one thread's, batch for batch."""
-        from collections import deque
+        from functools import partial
 
-        from clue_miner.extract.parallel import fine_switching
+        from clue_miner.extract.parallel import fine_switching, read_ahead
 
         ner = self.ner
         assert ner is not None
-        ahead: deque[tuple[list[str], list[datetime | None], list[NormText], Any]] = deque()
-        pool = self._ner_thread()
+
+        def jobs() -> Iterator[tuple[tuple[list[str], list[datetime | None], list[NormText]], Callable[[], Any]]]:
+            for batch, when in batches:
+                norms = self._normalise(batch)
+                yield (batch, when, norms), partial(ner.predict, [n.text for n in norms])
+
+        pool = self._pools.get(1, "clue-miner-ner")
         with fine_switching():
-            try:
-                for batch, when in batches:
-                    norms = self._normalise(batch)
-                    ahead.append((batch, when, norms, pool.submit(ner.predict, [n.text for n in norms])))
-                    if len(ahead) > _READ_AHEAD:
-                        texts, anchors, norms, job = ahead.popleft()
-                        yield from self._finish(texts, anchors, norms, job.result)
-                while ahead:
-                    texts, anchors, norms, job = ahead.popleft()
-                    yield from self._finish(texts, anchors, norms, job.result)
-            finally:
-                for *_, job in ahead:  # the caller stopped early or a pass failed: drop the read-ahead
-                    job.cancel()
-
-    def _ner_thread(self) -> Any:
-        """The thread the NER runs on in a threaded :meth:`pipe` (made once per pipeline and process:
-        one ``extract()`` call would otherwise pay for starting it; a process forked from this one,
-        spaCy's ``n_process`` or a multiprocessing pool, gets its own, as the copied one has no thread)."""
-        import os
-
-        with _POOL_LOCK:  # callers on several threads (a web service) share one
-            if self._ner_pool is None or self._ner_pool[0] != os.getpid():  # a forked copy has no threads
-                from concurrent.futures import ThreadPoolExecutor
-
-                self._ner_pool = (os.getpid(), ThreadPoolExecutor(1, thread_name_prefix="clue-miner-ner"))
-            return self._ner_pool[1]
+            for (texts, anchors, norms), found in read_ahead(pool, jobs(), _READ_AHEAD):
+                yield from self._finish(texts, anchors, norms, found.result)
 
     def _batch(self, texts: Sequence[str], anchors: Sequence[datetime | None]) -> list[Extraction]:
         norms = self._normalise(texts)

@@ -163,7 +163,9 @@ class NerModel:
         self._state: dict[str, Any] | None = None
         self._lock = threading.Lock()
         self.encoder_threads = encoder_threads  # None: parallel.extraction_threads() decides
-        self._pools: dict[tuple[int, int], Any] = {}  # (process id, threads) -> thread pool
+        from clue_miner.extract.parallel import ThreadPools
+
+        self._pools = ThreadPools()  # the encoder's, shared by the profile views
 
     # -- loading ---------------------------------------------------------------------------
     def _load(self) -> dict[str, Any]:
@@ -443,40 +445,19 @@ class NerModel:
         if threads < 2 or len(batches) < 2:
             yield from map(whole, batches)
             return
-        from collections import deque
+        from functools import partial
 
-        from clue_miner.extract.parallel import fine_switching
+        from clue_miner.extract.parallel import fine_switching, read_ahead
 
-        pool = self._pool(threads)
-        queued: deque[Any] = deque()
+        pool = self._pools.get(threads, "clue-miner-encoder")
         with fine_switching():
-            try:
-                for strs in batches:
-                    queued.append(pool.submit(whole, strs))
-                    if len(queued) > threads:
-                        yield queued.popleft().result()
-                while queued:
-                    yield queued.popleft().result()
-            finally:
-                for job in queued:  # a failed batch or an early stop: nothing more to encode
-                    job.cancel()
+            for _, job in read_ahead(pool, ((None, partial(whole, strs)) for strs in batches), threads):
+                yield job.result()
 
     def _encoder_threads(self) -> int:
         from clue_miner.extract.parallel import extraction_threads
 
         return extraction_threads(self.encoder_threads)
-
-    def _pool(self, threads: int) -> Any:
-        """The encoder's thread pool (made once per model and process, shared by its profile views)."""
-        import os
-
-        key = (os.getpid(), threads)  # a process forked from this one makes its own: the copy has no threads
-        with self._lock:
-            if key not in self._pools:
-                from concurrent.futures import ThreadPoolExecutor
-
-                self._pools[key] = ThreadPoolExecutor(threads, thread_name_prefix="clue-miner-encoder")
-            return self._pools[key]
 
     @staticmethod
     def _all_emissions(st: dict[str, Any], names: list[str], hidden: np.ndarray,
@@ -648,10 +629,7 @@ def _head_order(heads: list[str], per_head: dict[str, list[tuple[int, int, str]]
 
 
 @lru_cache(maxsize=1)
-@lru_cache(maxsize=1)
 def _blas() -> Any:
-    """The process's thread-pool controller, made once: making one lists every loaded library
-    (~0.1 ms, which each one-text ``extract()`` paid)."""
     from threadpoolctl import ThreadpoolController
 
     return ThreadpoolController()

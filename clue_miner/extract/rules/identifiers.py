@@ -24,17 +24,12 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from clue_miner.extract.rules.base import RuleContext
-from clue_miner.text.charmap import CharMap
+from clue_miner.extract.rules.base import RuleContext, half_width
 from clue_miner.types import Entity
 
 log = logging.getLogger(__name__)
 
 # Full-width digits/letters/punctuation -> half-width, one character for one (offsets survive).
-_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_WIDTH.update({0x3000: 0x20})
-_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
-_TO_HALF = CharMap(_WIDTH)
 
 # Cheap pre-filters: number-like runs, account cues, a province character before a Latin letter.
 _NUM_PRE = re.compile(r"\d{5}|\d{3}[ -]?[\d*xX×]{4}|\d{3}[ -]\d{3}")
@@ -159,7 +154,7 @@ def _cue_before(cue: re.Pattern[str], t: str, start: int, window: int) -> bool:
 
 def find(text: str, ctx: RuleContext) -> list[Entity]:
     """PHONE, ID_NUMBER, BANK_CARD, PLATE and ACCOUNT entities in ``text``."""
-    t = _TO_HALF(text) if _FULL_WIDTH.search(text) else text
+    t = half_width(text, space=True)
     has_num, has_acct, has_plate = bool(_NUM_PRE.search(t)), bool(_ACCT_PRE.search(t)), bool(_PLATE_PRE.search(t))
     if not (has_num or has_acct or has_plate):
         return []

@@ -28,8 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from clue_miner.extract.rules.base import RuleContext
-from clue_miner.text.charmap import CharMap
+from clue_miner.extract.rules.base import RuleContext, half_width
 from clue_miner.types import Entity
 
 log = logging.getLogger(__name__)
@@ -45,9 +44,6 @@ _AFTER_NAME = frozenset("手电身联现今年男女性籍户住同等")  # 张�
 _BOUNDARY_AFTER = frozenset("是系现今男女住家在的说于等和与及、，,。.：:；;（()）！？!? \n\"“”")
 _MASKS = "×*＊○〇Xx"
 _ORDINALS = "甲乙丙丁戊己庚辛壬癸"
-_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_FULL_WIDTH = re.compile("[\uff01-\uff5e]")
-_TO_HALF = CharMap(_WIDTH)
 _CLAUSE_START = frozenset("，,。；;：:、\n）)”")
 _SENT_BREAK = re.compile(r"[。！？!?；;\n]")
 _CLAUSE_BREAK = re.compile(r"[。！？!?；;，,\n]")
@@ -434,7 +430,7 @@ def _assign_roles(t: str, ments: list[_Mention], lex: _Lexicon) -> None:
 def find(text: str, ctx: RuleContext) -> list[Entity]:
     """PERSON entities (with attrs.role) in ``text``."""
     lex = _lexicon()
-    t = _TO_HALF(text) if _FULL_WIDTH.search(text) else text  # 王某１, 张ＸＸ
+    t = half_width(text)  # 王某１, 张ＸＸ
     ments = _scan(lex, t)
     if not ments:
         return []

@@ -24,16 +24,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from clue_miner.extract.rules.base import RuleContext
-from clue_miner.text.charmap import CharMap
+from clue_miner.extract.rules.base import RuleContext, half_width
 from clue_miner.types import Entity
 
 log = logging.getLogger(__name__)
 
 _KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
-_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_FULL_WIDTH = re.compile("[\uff01-\uff5e]")
-_TO_HALF = CharMap(_WIDTH)
 
 _STOP = frozenset(
     "的在于到至从住是了和与及或向往去来为将把被对等我你他她它们这那个条该本各全每此其位处里内外旁边附近"
@@ -300,7 +296,7 @@ def _estate_before_buildings(t: str, pieces: list[_Piece]) -> list[_Piece]:
 
 def find(text: str, ctx: RuleContext) -> list[Entity]:
     """LOCATION and ORG entities in ``text``."""
-    t = _TO_HALF(text) if _FULL_WIDTH.search(text) else text
+    t = half_width(text)
     if not _ANY_PIECE.search(t):
         return []
     pieces = _estate_before_buildings(t, _suffix_pieces(t, _fixed_pieces(t)))
