@@ -90,6 +90,40 @@ def test_threaded_pipe_gives_one_threads_extractions_with_the_ner_on_another_thr
     assert two.calls == one.calls == -(-len(TEXTS) // 2)
 
 
+class _OverlapNer(_CountingNer):
+    """Its first call waits (at most 10 s) for a second call to start: records the most calls seen at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lock = threading.Lock()
+        self.active = self.most = self.started = 0
+        self.second = threading.Event()
+
+    def predict(self, texts: Sequence[str]) -> list[list[Entity]]:
+        with self.lock:
+            self.active += 1
+            self.most = max(self.most, self.active)
+            self.started += 1
+            first = self.started == 1
+            if not first:
+                self.second.set()
+        try:
+            if first:
+                self.second.wait(10)
+            return super().predict(texts)
+        finally:
+            with self.lock:
+                self.active -= 1
+
+
+def test_threaded_pipe_runs_the_ner_of_two_batches_at_once() -> None:
+    # a call's last encoder batch would otherwise run alone on the encoder pool (pipeline._NER_CALLS)
+    ner = _OverlapNer()
+    together = list(_pipeline(ner, 2).pipe(TEXTS, ANCHORS, batch_size=2))
+    assert ner.most == 2
+    assert together == list(_pipeline(_CountingNer(), 1).pipe(TEXTS, ANCHORS, batch_size=2))
+
+
 def test_threaded_pipe_raises_the_ners_error_and_stops_early_without_hanging() -> None:
     pipe = _pipeline(_CountingNer(fail_on=3), 2)
     out = []
