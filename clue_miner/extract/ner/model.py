@@ -166,6 +166,9 @@ class NerModel:
         from clue_miner.extract.parallel import ThreadPools
 
         self._pools = ThreadPools()  # the encoder's, shared by the profile views
+        from clue_miner.extract.ner.memo import PieceMemo
+
+        self.piece_memo: PieceMemo[Any] = PieceMemo()  # decoded pieces by text (shared by the views)
 
     # -- loading ---------------------------------------------------------------------------
     def _load(self) -> dict[str, Any]:
@@ -370,11 +373,42 @@ class NerModel:
     def _predict_native(self, texts: Sequence[str], need: list[list[str]], confident: dict[str, frozenset[str]],
                         confirm: tuple[str, str, float] | None = None) -> tuple[
             list[dict[str, list[tuple[int, int, str]]]], list[dict[str, list[float]]]]:
-        st = self._load()
+        """The texts' pieces (:func:`.features.segment`), each decoded once: a piece remembered from
+        an earlier call (:attr:`piece_memo`) or repeated in this one is not encoded again. Each
+        text's spans come piece by piece, shortest piece first (ties in text order): the order of a
+        batch of all the pieces at once (:meth:`_decode_pieces`)."""
         seg = self.config.get("segment", {})
-        pieces: list[tuple[int, int, int]] = []  # (text index, start, end)
-        for i, t in enumerate(texts):
-            pieces += [(i, s, e) for s, e in segment(t, seg.get("max_len", 160), seg.get("hard_len", 250))]
+        cuts = [segment(t, seg.get("max_len", 160), seg.get("hard_len", 250)) for t in texts]
+        context = (tuple(sorted(confident.items())), confirm)
+        keys = [[(t[s:e], tuple(hs), context) for s, e in cut] for t, cut, hs in zip(texts, cuts, need, strict=True)]
+        memo = self.piece_memo
+        found = memo.found(k for ks in keys for k in ks)
+        todo = list(dict.fromkeys(k for ks in keys for k in ks if k not in found))
+        if todo:
+            spans, marginals = self._decode_pieces([k[0] for k in todo], [list(k[1]) for k in todo], confident, confirm)
+            fresh = list(zip(todo, zip(spans, marginals, strict=True), strict=True))
+            found.update(fresh)
+            memo.keep(fresh)
+        out: list[dict[str, list[tuple[int, int, str]]]] = [{h: [] for h in hs} for hs in need]
+        probs: list[dict[str, list[float]]] = [{h: [] for h in hs if h in confident} for hs in need]
+        for i, (cut, ks) in enumerate(zip(cuts, keys, strict=True)):
+            for j in sorted(range(len(cut)), key=lambda j: cut[j][1] - cut[j][0]):
+                piece_spans, piece_probs = found[ks[j]]
+                off = cut[j][0]
+                for name, got in piece_spans.items():
+                    out[i][name] += [(s + off, e + off, lab) for s, e, lab in got]
+                for name, ps in piece_probs.items():
+                    probs[i][name] += ps
+        return out, probs
+
+    def _decode_pieces(self, texts: Sequence[str], need: list[list[str]], confident: dict[str, frozenset[str]],
+                       confirm: tuple[str, str, float] | None = None) -> tuple[
+            list[dict[str, list[tuple[int, int, str]]]], list[dict[str, list[float]]]]:
+        """Per piece (no longer than the segmenter makes them), per head, its spans and the
+        marginals of the scored ones: the pieces in length order, batched (:attr:`batch_chars`,
+        :attr:`pad_ratio`), each encoded alone."""
+        st = self._load()
+        pieces: list[tuple[int, int, int]] = [(i, 0, len(t)) for i, t in enumerate(texts)]  # (text index, start, end)
         order = sorted(range(len(pieces)), key=lambda k: pieces[k][2] - pieces[k][1])
         out: list[dict[str, list[tuple[int, int, str]]]] = [{h: [] for h in hs} for hs in need]
         probs: list[dict[str, list[float]]] = [{h: [] for h in hs if h in confident} for hs in need]
