@@ -7,8 +7,9 @@ import threading
 
 import pytest
 
+from clue_miner.errors import ModelError
 from clue_miner.extract.ner.features import segment
-from clue_miner.extract.ner.memo import PieceMemo
+from clue_miner.extract.ner.memo import DEFAULT_PIECES, MEMO_ENV, PieceMemo
 from clue_miner.extract.ner.model import NerModel, load_ner_model
 from clue_miner.model_store import models_dir
 
@@ -44,8 +45,22 @@ def test_memo_drops_the_least_recently_used_and_size_zero_keeps_nothing() -> Non
     off: PieceMemo[int] = PieceMemo(size=0)
     off.keep([("a", 1)])
     assert off.found(["a"]) == {}
-    with pytest.raises(ValueError, match=">= 0"):
+    with pytest.raises(ModelError, match=">= 0"):
         PieceMemo(size=-1)
+
+
+def test_memo_size_from_the_environment(monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.delenv(MEMO_ENV, raising=False)
+    assert PieceMemo().size == DEFAULT_PIECES
+    monkeypatch.setenv(MEMO_ENV, "0")
+    assert PieceMemo().size == 0
+    assert PieceMemo(size=7).size == 7  # the argument wins
+    monkeypatch.setenv(MEMO_ENV, "lots")
+    with pytest.raises(ModelError, match=MEMO_ENV):
+        PieceMemo()
+    monkeypatch.setenv(MEMO_ENV, "-3")
+    with pytest.raises(ModelError, match=">= 0"):
+        PieceMemo()
 
 
 def test_memo_shared_by_threads_stays_bounded_and_consistent() -> None:

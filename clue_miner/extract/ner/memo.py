@@ -12,6 +12,7 @@ pipeline runs two NER calls at once, a service has callers on several threads).
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
@@ -19,16 +20,35 @@ from typing import Generic, TypeVar
 
 _V = TypeVar("_V")
 
-DEFAULT_PIECES = 4096  # entries: a piece's spans are a few tuples; 4,096 pieces of 160 characters ~ 3 MB
+DEFAULT_PIECES = 4096  # entries: a piece's spans are a few tuples; 4,096 pieces of 160 characters: a few MB
+MEMO_ENV = "CLUE_MINER_NER_MEMO"  # pieces to remember (0: none)
+
+
+def memo_size(size: int | None = None) -> int:
+    """``size``, else ``$CLUE_MINER_NER_MEMO``, else :data:`DEFAULT_PIECES`; a ModelError
+    (``bad_option``) unless a whole number >= 0."""
+    from clue_miner.errors import ModelError
+
+    if size is None:
+        raw = os.environ.get(MEMO_ENV, "").strip()
+        if not raw:
+            return DEFAULT_PIECES
+        try:
+            size = int(raw)
+        except ValueError:
+            raise ModelError(f"{MEMO_ENV} must be a whole number of pieces (0: none), got {raw!r}",
+                             code="bad_option") from None
+    if size < 0:
+        raise ModelError(f"the NER's memo size must be >= 0, got {size}", code="bad_option")
+    return size
 
 
 class PieceMemo(Generic[_V]):
-    """At most ``size`` entries, the least recently used dropped first; ``size`` 0 remembers nothing."""
+    """At most ``size`` entries (:func:`memo_size`), the least recently used dropped first; 0
+    remembers nothing."""
 
-    def __init__(self, size: int = DEFAULT_PIECES) -> None:
-        if size < 0:
-            raise ValueError(f"memo size must be >= 0, got {size}")
-        self.size = size
+    def __init__(self, size: int | None = None) -> None:
+        self.size = memo_size(size)
         self._items: OrderedDict[Hashable, _V] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = self.misses = 0
