@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import pytest
@@ -52,6 +52,45 @@ def test_fine_switching_lowers_the_interval_and_the_last_user_restores_it() -> N
     with pytest.raises(RuntimeError), fine_switching():
         raise RuntimeError("boom")
     assert sys.getswitchinterval() == before
+
+
+def test_shared_setting_comes_back_however_users_interleave() -> None:
+    value = ["before"]
+    applied: list[str] = []
+
+    def apply(v: str) -> Callable[[], None]:
+        old = value[0]
+        value[0] = v
+        applied.append(v)
+        return lambda: value.__setitem__(0, old)
+
+    setting = parallel.SharedSetting(apply)
+    a, b = setting.held("a"), setting.held("b")
+    a.__enter__()
+    b.__enter__()  # a second user while the first holds it: the first's value stays
+    assert value == ["a"]
+    a.__exit__(None, None, None)  # the first leaves before the second
+    assert value == ["a"]
+    b.__exit__(None, None, None)
+    assert value == ["before"] and applied == ["a"]
+    with pytest.raises(RuntimeError), setting.held("c"):
+        raise RuntimeError("boom")
+    assert value == ["before"]
+
+
+def test_blas_threads_restored_after_overlapping_users() -> None:
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    blas = threadpoolctl.ThreadpoolController().select(user_api="blas")
+    if not blas.lib_controllers:
+        pytest.skip("no BLAS library loaded")
+    with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
+        first, second = parallel.blas_threads(1), parallel.blas_threads(1)
+        first.__enter__()
+        second.__enter__()
+        assert {c.num_threads for c in threadpoolctl.ThreadpoolController().select(user_api="blas").lib_controllers} == {1}
+        first.__exit__(None, None, None)
+        second.__exit__(None, None, None)
+        assert {c.num_threads for c in threadpoolctl.ThreadpoolController().select(user_api="blas").lib_controllers} == {2}
 
 
 class _CountingNer:

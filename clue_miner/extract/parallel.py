@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from clue_miner.types import Extraction
@@ -37,8 +38,65 @@ def inference_threads(threads: int | None = None) -> int:
 
 MAX_EXTRACTION_THREADS = 4
 _SWITCH = 5e-5  # seconds: CPython's GIL hand-over interval while extraction runs on several threads
-_switching = {"users": 0, "before": 0.0}
-_switch_lock = threading.Lock()
+
+
+class SharedSetting:
+    """A process-wide setting that its first user applies and its last user undoes: nested and
+    concurrent users (the pipeline's NER calls on two threads, a service's callers) share it, and the
+    value from before comes back however their entries and exits interleave (a setting that each
+    user saved and restored on its own would be left at a user's value by an early leaver).
+    ``apply(value)`` sets it and returns the function that undoes it; the first user's value holds
+    until the last one leaves."""
+
+    def __init__(self, apply: Callable[[Any], Callable[[], None]]) -> None:
+        self._apply = apply
+        self._lock = threading.Lock()
+        self._users = 0
+        self._undo: Callable[[], None] | None = None
+
+    @contextmanager
+    def held(self, value: Any = None) -> Iterator[None]:
+        with self._lock:
+            if self._users == 0:
+                self._undo = self._apply(value)
+            self._users += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._users -= 1
+                if self._users == 0 and self._undo is not None:
+                    undo, self._undo = self._undo, None
+                    undo()
+
+
+def _switch_interval(_: Any) -> Callable[[], None]:
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(_SWITCH, before))
+    return lambda: sys.setswitchinterval(before)
+
+
+@lru_cache(maxsize=1)
+def _blas_controller() -> Any:
+    """threadpoolctl's view of the loaded libraries, made once (it lists every loaded library)."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def _blas_threads(threads: int) -> Callable[[], None]:
+    limiter = _blas_controller().limit(limits=threads, user_api="blas")
+    return limiter.restore_original_limits
+
+
+_SWITCHING = SharedSetting(_switch_interval)
+_BLAS = SharedSetting(_blas_threads)
+
+
+def blas_threads(threads: int) -> Any:
+    """A context in which the BLAS libraries (numpy's OpenBLAS …) run on ``threads`` threads, the
+    previous counts restored when the last concurrent user leaves (:class:`SharedSetting`)."""
+    return _BLAS.held(threads)
 
 
 def extraction_threads(threads: int | None = None) -> int:
@@ -60,20 +118,10 @@ def fine_switching() -> Iterator[None]:
     instead of queueing behind the Python passes. 3,000 board messages on 2 threads: 11.7 s at
     0.05 ms, 11.8 at 0.1, 12.3 at 0.5, 12.9 at 1 ms (one thread: 19.4 s); with the default 5 ms a
     first version (the NER beside the other passes, no encoder pool) took 20.9 s, slower than one
-    thread. Process-wide, so nested and concurrent users share one setting, and the last to leave
-    restores the one before."""
-    with _switch_lock:
-        if _switching["users"] == 0:
-            _switching["before"] = sys.getswitchinterval()
-            sys.setswitchinterval(min(_SWITCH, _switching["before"]))
-        _switching["users"] += 1
-    try:
+    thread. Process-wide: nested and concurrent users share one setting (:class:`SharedSetting`),
+    and the last to leave restores the one before."""
+    with _SWITCHING.held():
         yield
-    finally:
-        with _switch_lock:
-            _switching["users"] -= 1
-            if _switching["users"] == 0:
-                sys.setswitchinterval(_switching["before"])
 
 
 _T = TypeVar("_T")

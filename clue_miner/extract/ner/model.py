@@ -364,10 +364,10 @@ class NerModel:
         there (head -> labels; any other span of that head gets 1.0). ``confirm = (speaks, confirms,
         min_prob)``: the ``confirms`` head is decoded only for pieces where ``speaks`` has a scored span
         below ``min_prob`` (elsewhere it has nothing to confirm)."""
-        from clue_miner.extract.parallel import inference_threads
+        from clue_miner.extract.parallel import blas_threads, inference_threads
 
         need = [list(heads)] * len(texts) if not heads or isinstance(heads[0], str) else [list(h) for h in heads]
-        with _blas().limit(limits=inference_threads(self.threads), user_api="blas"):
+        with blas_threads(inference_threads(self.threads)):
             return self._predict_native(texts, need, confident or {}, confirm)
 
     def _predict_native(self, texts: Sequence[str], need: list[list[str]], confident: dict[str, frozenset[str]],
@@ -660,13 +660,6 @@ def _head_order(heads: list[str], per_head: dict[str, list[tuple[int, int, str]]
             order.insert(order.index(before), head)
             return order
     return heads
-
-
-@lru_cache(maxsize=1)
-def _blas() -> Any:
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
 
 
 # Labels whose span may hold a person's (a place or a thing told by its owner: 王某某家中, 被害人印某某的
