@@ -111,3 +111,22 @@ def test_feature_matrix_dot_same_by_every_route(n_rows: int) -> None:
     assert want.shape == (n_rows, n_out)
     np.testing.assert_allclose(mat.dot(rows, kernels_choice="numba"), want, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(mat.dot(rows, kernels_choice="numpy"), want, rtol=1e-5, atol=1e-6)
+
+
+def test_hash_table_finds_each_key_and_nothing_else() -> None:
+    pytest.importorskip("numba")
+    from clue_miner.text.kernels import NO_KEY, _hashed, hash_table
+
+    rng = np.random.default_rng(7)
+    keys = np.unique(rng.integers(0, 2**63 - 1, size=5000, dtype=np.int64).astype(np.uint64))
+    keys = np.concatenate([keys, np.arange(1, 200, dtype=np.uint64)])  # small keys: neighbouring slots
+    keys = np.unique(keys)
+    ids = rng.permutation(len(keys)).astype(np.int64)
+    slots, values, shift = hash_table(keys, ids)
+    assert len(slots) >= 2 * len(keys) and len(slots) & (len(slots) - 1) == 0
+    assert int((slots != NO_KEY).sum()) == len(keys)
+    assert [_hashed(slots, values, shift, k) for k in keys] == ids.tolist()
+    absent = np.setdiff1d(rng.integers(0, 2**63 - 1, size=2000, dtype=np.int64).astype(np.uint64), keys)
+    assert all(_hashed(slots, values, shift, k) == -1 for k in absent)
+    empty = hash_table(np.zeros(0, np.uint64), np.zeros(0, np.int64))
+    assert len(empty[0]) == 16 and _hashed(*empty, np.uint64(5)) == -1

@@ -7,7 +7,7 @@ densifies it: about 60 µs of set-up per call, which one ``extract()`` call pays
 offence model's four matrices, the category model's one, …); this loop pays none and matches
 scipy's float32 sums (same order along a row's features).
 
-The n-gram counts (:func:`ngram_counts`) are handed on from :mod:`clue_miner.text.kernels`, where
+The n-gram counts (:func:`ngram_counts`) and their lookup tables (:func:`hash_table`) are handed on from :mod:`clue_miner.text.kernels`, where
 they share their binary search and per-row count with other kernels (see there why in one file).
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from clue_miner.text.kernels import ngram_counts  # noqa: F401 - handed on (see there)
+from clue_miner.text.kernels import hash_table, ngram_counts  # noqa: F401 - handed on (see there)
 
 
 @njit(cache=True, nogil=True)

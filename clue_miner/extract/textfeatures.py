@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -198,12 +199,22 @@ class NgramVectorizer:
         # per n-gram length, the sorted integer keys of the vocabulary's n-grams and their ids:
         # ``counts`` looks a text's n-grams up in these with one searchsorted per length
         self._tables: list[tuple[np.ndarray, np.ndarray]] = []
+        self._hashed: list[tuple[np.ndarray, np.ndarray, np.uint64]] | None = None  # for the compiled loop
         for n in range(1, self.max_n + 1):
             ids = np.flatnonzero(self.ngram_len_ == n)
             grams = [self.vocabulary_[i] for i in ids]
             keys = _gram_keys(code_points("".join(grams)).reshape(len(grams), n), n) if grams else np.zeros(0, np.uint64)
             order = np.argsort(keys, kind="stable")
             self._tables.append((keys[order], ids[order].astype(np.int64)))
+
+    def _hash_tables(self, jit: Any) -> list[tuple[np.ndarray, np.ndarray, np.uint64]]:
+        """Per n-gram length 1..3, the compiled loop's hash table of ``_tables`` (made once; an
+        empty one for a length the vocabulary does not have)."""
+        found = getattr(self, "_hashed", None)
+        if found is None:
+            empty = (np.zeros(0, np.uint64), np.zeros(0, np.int64))
+            found = self._hashed = [jit.hash_table(keys, ids) for keys, ids in [*self._tables, empty, empty][:3]]
+        return found
 
     @classmethod
     def from_arrays(cls, vocabulary: list[str], idf: np.ndarray, params: dict[str, int]) -> NgramVectorizer:
@@ -230,9 +241,8 @@ class NgramVectorizer:
         codes = code_points("".join(folded))
         jit = compiled(SPARSE, kernels_choice, len(codes))
         if jit is not None:
-            empty = (np.zeros(0, np.uint64), np.zeros(0, np.int64))
-            tables = [*self._tables, empty, empty][:3]
             bounds = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+            tables = self._hash_tables(jit)
             indptr, indices, data = jit.ngram_counts(codes, bounds, *tables[0], *tables[1], *tables[2])
             return Rows(indptr, indices, data)
         ends = np.repeat(np.cumsum(lengths), lengths)  # per position: where its text ends
