@@ -79,18 +79,19 @@ def test_shared_setting_comes_back_however_users_interleave() -> None:
 
 
 def test_blas_threads_restored_after_overlapping_users() -> None:
-    threadpoolctl = pytest.importorskip("threadpoolctl")
-    blas = threadpoolctl.ThreadpoolController().select(user_api="blas")
+    pytest.importorskip("threadpoolctl")
+    ctl = parallel._blas_controller()  # the libraries loaded when it was made: those the pipeline limits
+    blas = ctl.select(user_api="blas")
     if not blas.lib_controllers:
         pytest.skip("no BLAS library loaded")
-    with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
+    with ctl.limit(limits=2, user_api="blas"):
         first, second = parallel.blas_threads(1), parallel.blas_threads(1)
         first.__enter__()
         second.__enter__()
-        assert {c.num_threads for c in threadpoolctl.ThreadpoolController().select(user_api="blas").lib_controllers} == {1}
+        assert {c.num_threads for c in blas.lib_controllers} == {1}
         first.__exit__(None, None, None)
         second.__exit__(None, None, None)
-        assert {c.num_threads for c in threadpoolctl.ThreadpoolController().select(user_api="blas").lib_controllers} == {2}
+        assert {c.num_threads for c in blas.lib_controllers} == {2}
 
 
 class _CountingNer:

@@ -197,7 +197,8 @@ class NgramVectorizer:
         self.desc_mask_ = self.ngram_len_ <= self.desc_max_n
         self.bigram_mask_ = self.ngram_len_ == 2
         # per n-gram length, the sorted integer keys of the vocabulary's n-grams and their ids:
-        # ``counts`` looks a text's n-grams up in these with one searchsorted per length
+        # ``counts`` looks a text's n-grams up in these with one searchsorted per length (the
+        # compiled loop in hash tables of the same keys, ``_hash_tables``)
         self._tables: list[tuple[np.ndarray, np.ndarray]] = []
         self._hashed: list[tuple[np.ndarray, np.ndarray, np.uint64]] | None = None  # for the compiled loop
         for n in range(1, self.max_n + 1):
