@@ -84,11 +84,11 @@ def test_blas_threads_restored_after_overlapping_users() -> None:
     blas = ctl.select(user_api="blas")
     if not blas.lib_controllers:
         pytest.skip("no BLAS library loaded")
-    assert parallel._BLAS._users == 0, "a NER call left the BLAS setting held"
+    setting = parallel.SharedSetting(parallel._blas_threads)  # what blas_threads holds, without other users
     with ctl.limit(limits=2, user_api="blas"):
         if {c.num_threads for c in blas.lib_controllers} != {2}:
             pytest.skip("the BLAS library does not go to two threads in this process (an earlier test set it)")
-        first, second = parallel.blas_threads(1), parallel.blas_threads(1)
+        first, second = setting.held(1), setting.held(1)
         first.__enter__()
         second.__enter__()
         assert {c.num_threads for c in blas.lib_controllers} == {1}
