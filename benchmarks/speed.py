@@ -180,10 +180,14 @@ def main(argv: list[str] | None = None) -> None:
         if memo is not None:
             memo.clear()
 
-    def run(n_threads: int | None, some: list[str], when: list[Any]) -> float:
+    def use_threads(n_threads: int | None) -> None:
+        """The pipeline's and the NER encoder's threads (None: the environment or the cores)."""
         pipe.threads = n_threads
         if pipe.ner is not None:
             pipe.ner.encoder_threads = n_threads
+
+    def run(n_threads: int | None, some: list[str], when: list[Any]) -> float:
+        use_threads(n_threads)
         forget()
         t = time.perf_counter()
         for _ in clue_miner.extract_many(some, when):
@@ -230,9 +234,7 @@ def main(argv: list[str] | None = None) -> None:
         loops[f"{n_threads or threads}"] = (1000 * loop_per, 1000 * batch_per)
         print(f"  extract() in a loop, {label}: {1000 * loop_per:.1f} ms/text vs extract_many {1000 * batch_per:.1f} "
               f"ms/text ({loop_per / batch_per:.2f}x; issue 10: <= 1.5x)")
-    pipe.threads = 1
-    if pipe.ner is not None:
-        pipe.ner.encoder_threads = 1
+    use_threads(1)
     timer = instrument(pipe)
     forget()
     t = time.perf_counter()
@@ -243,9 +245,7 @@ def main(argv: list[str] | None = None) -> None:
     for stage, sec in sorted(timer.seconds.items(), key=lambda kv: -kv[1]):
         print(f"    {stage:22s} {sec:7.2f}s  {100 * sec / total:5.1f}%")
 
-    pipe.threads = None
-    if pipe.ner is not None:
-        pipe.ner.encoder_threads = None
+    use_threads(None)
 
     cold = []
     for _ in range(3):
@@ -259,10 +259,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.profile:  # on one thread: cProfile sees the calling thread only
         import cProfile
 
-        pipe.threads = 1
-        if pipe.ner is not None:
-            pipe.ner.encoder_threads = 1
-
+        use_threads(1)
         forget()
         cProfile.runctx("list(clue_miner.extract_many(texts, anchors))", globals(),
                         {"clue_miner": clue_miner, "texts": texts, "anchors": anchors}, str(args.profile))

@@ -20,3 +20,15 @@ def shared_data_or_skip(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"needs ../shared/data/{'/'.join(parts)} (the public training data is not beside this checkout)")
     return path
+
+
+@pytest.fixture(scope="module")
+def shipped_ner():  # noqa: ANN201 - a NerModel
+    """The shipped NER model (``models/ner-charlstm``), one per test module; the test is skipped
+    where it is not built."""
+    from clue_miner.extract.ner.model import load_ner_model
+    from clue_miner.model_store import models_dir
+
+    if not (models_dir() / "ner-charlstm" / "config.json").exists():
+        pytest.skip("models/ner-charlstm is not built (training/train_ner.py)")
+    return load_ner_model()

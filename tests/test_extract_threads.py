@@ -13,9 +13,8 @@ from test_parallel import TEXTS as PARALLEL_TEXTS
 
 from clue_miner.api import load
 from clue_miner.extract import parallel
-from clue_miner.extract.ner.model import NerModel, load_ner_model
+from clue_miner.extract.ner.model import NerModel
 from clue_miner.extract.parallel import extraction_threads, fine_switching
-from clue_miner.model_store import models_dir
 from clue_miner.types import Entity
 
 TEXTS = [
@@ -26,7 +25,6 @@ TEXTS = [
     "赵六在菜市场持刀威胁摊主，抢走现金800元。",
 ] * 3
 ANCHORS = [datetime(2024, 6, 1) if i % 2 else None for i in range(len(TEXTS))]
-NER_DIR = models_dir() / "ner-charlstm"
 
 
 def test_extraction_threads_follow_the_argument_the_environment_then_the_cores(monkeypatch) -> None:  # noqa: ANN001
@@ -206,18 +204,11 @@ def test_threaded_pipe_rejects_a_bad_text_as_one_thread_does() -> None:
         list(_pipeline(_CountingNer(), 2).pipe(["ok", 3], batch_size=1))  # type: ignore[list-item]
 
 
-@pytest.fixture(scope="module")
-def ner() -> NerModel:
-    if not (NER_DIR / "config.json").exists():
-        pytest.skip("models/ner-charlstm is not built (training/train_ner.py)")
-    return load_ner_model()
-
-
-def test_ner_encoder_pool_gives_one_threads_entities(ner: NerModel) -> None:
+def test_ner_encoder_pool_gives_one_threads_entities(shipped_ner: NerModel) -> None:
     """Small batches of pieces (``batch_chars``) make many encoder batches per call: on a pool of
     three threads they give the entities of one thread, text for text."""
-    alone = NerModel(ner.path, batch_chars=200, encoder_threads=1)
-    pooled = NerModel(ner.path, batch_chars=200, encoder_threads=3)
+    alone = NerModel(shipped_ner.path, batch_chars=200, encoder_threads=1)
+    pooled = NerModel(shipped_ner.path, batch_chars=200, encoder_threads=3)
     texts = [t for t in TEXTS if t]
     expected = alone.predict(texts)
     assert any(expected)
@@ -227,7 +218,7 @@ def test_ner_encoder_pool_gives_one_threads_entities(ner: NerModel) -> None:
     assert made and all(p._max_workers == 3 for p in made.values())
 
 
-def test_default_pipeline_threaded_equals_one_thread(ner: NerModel) -> None:
+def test_default_pipeline_threaded_equals_one_thread(shipped_ner: NerModel) -> None:
     pipe = load()
     if pipe.ner is None:
         pytest.skip("the default pipeline has no NER")
@@ -278,7 +269,7 @@ def test_threaded_pipe_works_in_a_process_forked_after_it_ran() -> None:
         _FORKED.clear()
 
 
-def test_load_threads_reach_the_pipeline_and_the_ner(ner: NerModel) -> None:
+def test_load_threads_reach_the_pipeline_and_the_ner(shipped_ner: NerModel) -> None:
     pipe = load(threads=1)
     assert pipe.threads == 1
     assert pipe.ner is not None and pipe.ner.encoder_threads == 1

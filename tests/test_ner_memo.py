@@ -10,10 +10,7 @@ import pytest
 from clue_miner.errors import ModelError
 from clue_miner.extract.ner.features import segment
 from clue_miner.extract.ner.memo import DEFAULT_PIECES, MEMO_ENV, PieceMemo
-from clue_miner.extract.ner.model import NerModel, load_ner_model
-from clue_miner.model_store import models_dir
-
-MODEL_DIR = models_dir() / "ner-charlstm"
+from clue_miner.extract.ner.model import NerModel
 
 LETTER = ("2023年8月，王某某伙同刘某在成都市武侯区某小区内盗窃电动自行车两辆，价值共计人民币4800元。"
           "案发后，被害人陈某向成都市公安局武侯区分局报案，民警出警后称证据不足不予立案，至今没有下文。"
@@ -86,22 +83,15 @@ def test_memo_shared_by_threads_stays_bounded_and_consistent() -> None:
     assert len(memo) <= 50
 
 
-@pytest.fixture(scope="module")
-def model() -> NerModel:
-    if not (MODEL_DIR / "config.json").exists():
-        pytest.skip("models/ner-charlstm is not built (training/train_ner.py)")
-    return load_ner_model()
-
-
-def test_texts_have_repeated_pieces(model: NerModel) -> None:
-    seg = model.config.get("segment", {})
+def test_texts_have_repeated_pieces(shipped_ner: NerModel) -> None:
+    seg = shipped_ner.config.get("segment", {})
     pieces = [t[s:e] for t in TEXTS for s, e in segment(t, seg.get("max_len", 160), seg.get("hard_len", 250))]
     assert len(set(pieces)) < len(pieces)  # what the memo is for; else the tests below test nothing
 
 
-def test_model_with_memo_gives_what_it_gives_without(model: NerModel) -> None:
-    with_memo = NerModel(model.path, encoder_threads=1)
-    without = NerModel(model.path, encoder_threads=1)
+def test_model_with_memo_gives_what_it_gives_without(shipped_ner: NerModel) -> None:
+    with_memo = NerModel(shipped_ner.path, encoder_threads=1)
+    without = NerModel(shipped_ner.path, encoder_threads=1)
     without.piece_memo.size = 0
     expected = without.predict(TEXTS)
     assert with_memo.predict(TEXTS) == expected
@@ -113,9 +103,9 @@ def test_model_with_memo_gives_what_it_gives_without(model: NerModel) -> None:
     assert without.piece_memo.hits == 0 and len(without.piece_memo) == 0
 
 
-def test_memo_keeps_heads_and_profiles_apart(model: NerModel) -> None:
-    shared = NerModel(model.path, encoder_threads=1)
-    plain = NerModel(model.path, encoder_threads=1)
+def test_memo_keeps_heads_and_profiles_apart(shipped_ner: NerModel) -> None:
+    shared = NerModel(shipped_ner.path, encoder_threads=1)
+    plain = NerModel(shipped_ner.path, encoder_threads=1)
     plain.piece_memo.size = 0
     for heads in (["news"], ["cail2021_person", "cail2021"], ["cail2022", "news"]):
         got = shared.predict_native(TEXTS, heads)  # the same pieces, other heads: decoded again
@@ -128,15 +118,15 @@ def test_memo_keeps_heads_and_profiles_apart(model: NerModel) -> None:
     assert view.predict(TEXTS) == fresh.predict(TEXTS)
 
 
-def test_a_texts_spans_come_piece_by_piece_shortest_first(model: NerModel) -> None:
+def test_a_texts_spans_come_piece_by_piece_shortest_first(shipped_ner: NerModel) -> None:
     """The order of one batch of all the pieces (sorted by length, ties in text order), whether a
     piece was decoded in this call or remembered."""
-    seg = model.config.get("segment", {})
+    seg = shipped_ner.config.get("segment", {})
     heads = ["cail2021_person", "cail2021", "news"]
-    memo = NerModel(model.path, encoder_threads=1)
+    memo = NerModel(shipped_ner.path, encoder_threads=1)
     memo.predict_native(TEXTS[3:], heads)  # some pieces remembered, some not
     got = memo.predict_native(TEXTS, heads)
-    lone = NerModel(model.path, encoder_threads=1)
+    lone = NerModel(shipped_ner.path, encoder_threads=1)
     for text, per_head in zip(TEXTS, got, strict=True):
         cut = segment(text, seg.get("max_len", 160), seg.get("hard_len", 250))
         expected: dict[str, list[tuple[int, int, str]]] = {h: [] for h in heads}

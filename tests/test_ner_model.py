@@ -25,17 +25,15 @@ from clue_miner.extract.ner.crf import (
 )
 from clue_miner.extract.ner.features import Vocab, bigrams, segment
 from clue_miner.extract.ner.lexicon import N_FEATURES, get_lexicon
-from clue_miner.extract.ner.model import _CASE_CUES, NerModel, _head_order, default_ner, load_ner_model
+from clue_miner.extract.ner.model import _CASE_CUES, NerModel, _head_order, default_ner
 from clue_miner.model_store import models_dir
 
 MODEL_DIR = models_dir() / "ner-charlstm"
 
 
 @pytest.fixture(scope="module")
-def model() -> NerModel:
-    if not (MODEL_DIR / "config.json").exists():
-        pytest.skip("models/ner-charlstm is not built (training/train_ner.py)")
-    return load_ner_model()
+def model(shipped_ner: NerModel) -> NerModel:
+    return shipped_ner
 
 
 def _found(model: NerModel, text: str) -> dict[tuple[str, str], dict]:

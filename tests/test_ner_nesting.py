@@ -5,18 +5,15 @@ from __future__ import annotations
 import pytest
 
 from clue_miner.extract.merge import merge_entities
-from clue_miner.extract.ner.model import _CODE, NerModel, _reads_amount, _resolve, load_ner_model
+from clue_miner.extract.ner.model import _CODE, NerModel, _reads_amount, _resolve
 from clue_miner.extract.rules.base import RuleContext
 from clue_miner.extract.rules.persons import find as find_persons
-from clue_miner.model_store import models_dir
 from clue_miner.types import Entity
 
 
 @pytest.fixture(scope="module")
-def model() -> NerModel:
-    if not (models_dir() / "ner-charlstm" / "config.json").exists():
-        pytest.skip("models/ner-charlstm is not built (training/train_ner.py)")
-    return load_ner_model()
+def model(shipped_ner: NerModel) -> NerModel:
+    return shipped_ner
 
 
 # -- the profile's resolution of head spans (start, end, head rank, key) -----------------------------

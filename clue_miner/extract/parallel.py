@@ -111,8 +111,7 @@ def extraction_threads(threads: int | None = None) -> int:
     return max(1, min(int(threads), MAX_EXTRACTION_THREADS))
 
 
-@contextmanager
-def fine_switching() -> Iterator[None]:
+def fine_switching() -> Any:
     """While extraction runs on several threads, CPython hands the GIL over every 0.05 ms instead of
     its default 5 ms: the threads that come back from onnxruntime or a compiled kernel get it soon
     instead of queueing behind the Python passes. 3,000 board messages on 2 threads: 11.7 s at
@@ -120,8 +119,7 @@ def fine_switching() -> Iterator[None]:
     first version (the NER beside the other passes, no encoder pool) took 20.9 s, slower than one
     thread. Process-wide: nested and concurrent users share one setting (:class:`SharedSetting`),
     and the last to leave restores the one before."""
-    with _SWITCHING.held():
-        yield
+    return _SWITCHING.held()
 
 
 _T = TypeVar("_T")

@@ -7,8 +7,9 @@ densifies it: about 60 µs of set-up per call, which one ``extract()`` call pays
 offence model's four matrices, the category model's one, …); this loop pays none and matches
 scipy's float32 sums (same order along a row's features).
 
-The n-gram counts (:func:`ngram_counts`) and their lookup tables (:func:`hash_table`) are handed on from :mod:`clue_miner.text.kernels`, where
-they share their binary search and per-row count with other kernels (see there why in one file).
+The n-gram counts (:func:`ngram_counts`) and their lookup tables (:func:`hash_table`) are handed on
+from :mod:`clue_miner.text.kernels`, where they share their per-row count with other kernels (see
+there why in one file).
 """
 
 from __future__ import annotations

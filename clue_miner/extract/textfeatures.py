@@ -211,11 +211,10 @@ class NgramVectorizer:
     def _hash_tables(self, jit: Any) -> list[tuple[np.ndarray, np.ndarray, np.uint64]]:
         """Per n-gram length 1..3, the compiled loop's hash table of ``_tables`` (made once; an
         empty one for a length the vocabulary does not have)."""
-        found = getattr(self, "_hashed", None)
-        if found is None:
+        if self._hashed is None:
             empty = (np.zeros(0, np.uint64), np.zeros(0, np.int64))
-            found = self._hashed = [jit.hash_table(keys, ids) for keys, ids in [*self._tables, empty, empty][:3]]
-        return found
+            self._hashed = [jit.hash_table(keys, ids) for keys, ids in [*self._tables, empty, empty][:3]]
+        return self._hashed
 
     @classmethod
     def from_arrays(cls, vocabulary: list[str], idf: np.ndarray, params: dict[str, int]) -> NgramVectorizer:

@@ -3,7 +3,7 @@
 Complaint archives repeat themselves: petitioners post the same letter several times (重复信访), and
 letters copy paragraphs of earlier ones (in the first 3,000 real board messages 4.4 % of the
 characters are in a piece seen before). Each piece is encoded and decoded on its own (no state
-crosses pieces, :meth:`.model.NerModel._predict_native`), so a piece's spans depend on its text and
+crosses pieces, :meth:`.model.NerModel._decode_pieces`), so a piece's spans depend on its text and
 the heads asked for only: the remembered ones are what decoding it again would give.
 
 :class:`PieceMemo` is a bounded least-recently-used map, safe to share between threads (the
