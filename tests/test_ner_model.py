@@ -425,6 +425,16 @@ def test_ner_model_compiled_encoder_inputs_equal_the_reference(model: NerModel, 
     assert got.dtype == want.dtype == np.float32 and got.shape == want.shape == (len(joined), want.shape[1])
     assert np.array_equal(got, want)
     assert np.abs(want[:, -150:]).sum() > 0  # the word sets are not all empty
+    enc = model._load()["lstm"]
+    if getattr(enc, "pin", None) is not None:  # written straight into a pinned graph's input block: the same
+        from clue_miner.extract.ner.onnx_encoder import plan
+
+        layout = plan([len(t) for t in texts], 2)
+        monkeypatch.setenv(jit.KERNELS_ENV, "numpy")
+        want_block = model._joined_features(joined, (layout, enc))
+        monkeypatch.setenv(jit.KERNELS_ENV, "numba")
+        got_block = model._joined_features(joined, (layout, enc))
+        assert got_block.shape == (layout.rows, want.shape[1] + 2) and np.array_equal(got_block, want_block)
     # the lexicon flags and word sets from one compiled pass equal the numpy arrays (k=2: sets cut)
     from clue_miner.extract.ner import kernels
 

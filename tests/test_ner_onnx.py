@@ -69,6 +69,85 @@ def test_ner_onnx_one_text_and_a_batch_agree(runtimes: tuple[NerModel, NerModel]
         assert fast.predict([text])[0] == ents
 
 
+def _pieces() -> list[str]:
+    from clue_miner.extract.ner.model import segment
+
+    text = "".join(TEXTS) * 2
+    return sorted({text[a:b] for a, b in segment(text, 40, 60)} | {"人", "张三", TEXTS[0]}, key=len)
+
+
+def test_ner_onnx_shipped_graph_is_pinned(runtimes: tuple[NerModel, NerModel]) -> None:
+    """The shipped graph pins both activation ranges: its input bounds are the feature tables'
+    (every input row of these texts inside), and the two extra units sit at exactly +1 and -1."""
+    enc = runtimes[0]._load()["lstm"]
+    assert enc.pin is not None and enc.rows_per_call > 1
+    with np.load(MODEL_DIR / "weights.npz", allow_pickle=False) as z:
+        w = {k: z[k] for k in z.files if k.endswith("_emb")}
+    assert (float(enc.pin[0]), float(enc.pin[1])) == ner_onnx.input_bounds(w)
+    pieces = _pieces()
+    x = np.concatenate(runtimes[0]._features_many(pieces))
+    assert enc.width == x.shape[1] + ner_onnx.PIN_INPUTS
+    assert enc.pin[0] < x.min() and x.max() < enc.pin[1]
+    block = enc.pinned_block(len(x))
+    block[:, :-ner_onnx.PIN_INPUTS] = x
+    y = enc.session.run(None, {"X": block[:, None, :], "L": np.array([len(x)], np.int32)})[0]
+    assert (y[:, :, 0, enc.hidden] == 1.0).all() and (y[:, :, 0, enc.hidden + 1] == -1.0).all()
+
+
+def test_ner_onnx_rows_batched_equal_rows_alone(runtimes: tuple[NerModel, NerModel]) -> None:
+    """A piece's states are the same bit for bit alone, a few to a call, or next to other pieces
+    in another order (the pinned ranges): extract() and extract_many agree."""
+    model = runtimes[0]
+    enc = model._load()["lstm"]
+    pieces = _pieces()
+    alone = [model._encode_rows([p])[0] for p in pieces]
+    saved = enc.rows_per_call
+    try:
+        for per_call in (1, 3, 8):
+            enc.rows_per_call = per_call
+            rows, lengths = model._encode_rows(pieces)
+            np.testing.assert_array_equal(lengths, [len(p) for p in pieces])
+            assert np.array_equal(rows, np.concatenate(alone)), per_call
+            backwards, _ = model._encode_rows(pieces[::-1])
+            assert np.array_equal(backwards, np.concatenate(alone[::-1])), per_call
+            assert np.array_equal(enc.joined(model._features_many(pieces)), rows)
+    finally:
+        enc.rows_per_call = saved
+
+
+def test_ner_onnx_plan_lays_rows_out_time_major() -> None:
+    layout = ner_onnx.plan([3, 1, 2], 2)
+    assert layout.counts.tolist() == [2, 1] and layout.steps.tolist() == [3, 2]
+    assert layout.offsets.tolist() == [0, 6, 8] and layout.rows == 8
+    # "abc|d|ef": call 0 is (3 steps, 2 rows): a b c at rows 0 2 4, d at 1; call 1 (2 steps, 1 row) from 6
+    assert layout.dest.tolist() == [0, 2, 4, -1, 1, -1, 6, 7]
+    empty = ner_onnx.plan([], 4)
+    assert empty.rows == 0 and empty.dest.size == 0
+
+
+def test_ner_onnx_pinned_graph_needs_bounded_inputs() -> None:
+    pytest.importorskip("onnx")
+    with pytest.raises(ValueError, match="bottleneck"):
+        ner_onnx.lstm_graph(_bottleneck_weights(), pin=(-1.0, 1.0))
+
+
+def test_ner_onnx_unpinned_graph_runs_rows_alone(tmp_path: Path) -> None:
+    """An export without pins (older files) still runs, one row a call."""
+    pytest.importorskip("onnx")
+    pytest.importorskip("onnxruntime")
+    import onnx
+
+    w = {k: v for k, v in _bottleneck_weights().items() if "proj" not in k}
+    w = {k: (v[:, :4] if k.startswith("lstm.w_ih") else v) for k, v in w.items()}  # inputs of width 4
+    onnx.save(ner_onnx.lstm_graph(w), str(tmp_path / "plain.onnx"))
+    enc = ner_onnx.OnnxBiLSTM(tmp_path / "plain.onnx", hidden=4)
+    assert enc.pin is None and enc.rows_per_call == 1 and enc.width == 4
+    xs = [np.random.default_rng(i).normal(0, 1, (n, 4)).astype(np.float32) for i, n in enumerate((5, 2, 0, 3))]
+    out = enc.joined(xs)
+    assert out.shape == (10, 8)
+    np.testing.assert_array_equal(out[5:7], enc.joined([xs[1]]))
+
+
 def test_ner_onnx_runtime_choice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ModelError):
         load_ner_model(runtime="gpu")

@@ -286,36 +286,57 @@ def span_probabilities(emissions: np.ndarray, lengths: np.ndarray, trans: np.nda
 
 
 @njit(cache=True, nogil=True)
+def _input_row(o, t, cids, bids, lex, wids, wwts, char_emb, bigram_emb, word_emb):  # noqa: ANN001, ANN202
+    """Character ``t``'s input row into ``o`` (zeroed): see :func:`encoder_inputs`."""
+    cd = char_emb.shape[1]
+    bd = bigram_emb.shape[1]
+    nl = lex.shape[1]
+    wd = word_emb.shape[1]
+    o[:cd] = char_emb[cids[t]]
+    o[cd:cd + bd] = bigram_emb[bids[t]]
+    lt = lex[t]
+    for j in range(nl):
+        if lt[j]:
+            o[cd + bd + j] = lt[j]
+    for s in range(wids.shape[1]):
+        base = cd + bd + nl + s * wd
+        for q in range(wids.shape[2]):
+            w = wwts[t, s, q]
+            if w == 0:
+                continue
+            e = word_emb[wids[t, s, q]]
+            for j in range(wd):
+                o[base + j] += w * e[j]
+
+
+@njit(cache=True, nogil=True)
 def encoder_inputs(cids, bids, lex, wids, wwts, char_emb, bigram_emb, word_emb):  # noqa: ANN001, ANN201
     """The encoder's input rows ``(T, D)``: character and bigram embeddings, the lexicon flags and
     each B / M / E word set's weighted sum of word embeddings, written in one pass (no gathered
     ``(T, 3, k, d)`` block). The sums run as :func:`.model.word_set_sums` does (slot by slot, a
     float32 product then an addition; an empty slot, weight 0, adds nothing): the same numbers."""
     n = cids.shape[0]
-    cd = char_emb.shape[1]
-    bd = bigram_emb.shape[1]
-    nl = lex.shape[1]
-    sets = wids.shape[1]
-    k = wids.shape[2]
-    wd = word_emb.shape[1]
-    out = np.zeros((n, cd + bd + nl + sets * wd), dtype=np.float32)
+    width = char_emb.shape[1] + bigram_emb.shape[1] + lex.shape[1] + wids.shape[1] * word_emb.shape[1]
+    out = np.zeros((n, width), dtype=np.float32)
     for t in range(n):
-        o = out[t]
-        o[:cd] = char_emb[cids[t]]
-        o[cd:cd + bd] = bigram_emb[bids[t]]
-        lt = lex[t]
-        for j in range(nl):
-            if lt[j]:
-                o[cd + bd + j] = lt[j]
-        for s in range(sets):
-            base = cd + bd + nl + s * wd
-            for q in range(k):
-                w = wwts[t, s, q]
-                if w == 0:
-                    continue
-                e = word_emb[wids[t, s, q]]
-                for j in range(wd):
-                    o[base + j] += w * e[j]
+        _input_row(out[t], t, cids, bids, lex, wids, wwts, char_emb, bigram_emb, word_emb)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def encoder_inputs_placed(cids, bids, lex, wids, wwts, char_emb, bigram_emb, word_emb,  # noqa: ANN001, ANN201
+                          dest, rows, lo, hi):
+    """:func:`encoder_inputs` written straight into a pinned graph's input block ``(rows, D + 2)``:
+    character ``t``'s row at ``dest[t]`` (skipped when negative), every row's last two columns ``lo``
+    and ``hi`` (:class:`.onnx_encoder.Plan`); the other rows zero."""
+    width = char_emb.shape[1] + bigram_emb.shape[1] + lex.shape[1] + wids.shape[1] * word_emb.shape[1]
+    out = np.zeros((rows, width + 2), dtype=np.float32)
+    for r in range(rows):
+        out[r, width] = lo
+        out[r, width + 1] = hi
+    for t in range(cids.shape[0]):
+        if dest[t] >= 0:
+            _input_row(out[dest[t]], t, cids, bids, lex, wids, wwts, char_emb, bigram_emb, word_emb)
     return out
 
 

@@ -1,10 +1,20 @@
 """The NER's BiLSTM run by onnxruntime, its weights quantised to int8.
 
 The numpy :class:`~clue_miner.extract.ner.bilstm.BiLSTM` steps through the characters in Python;
-onnxruntime's ``DynamicQuantizeLSTM`` runs the same layer in C++ with int8 weights (activations
-quantised per call), about 3x faster on one core (``benchmarks/speed.py``). The graph is built
-once from ``weights.npz`` by ``training/export_ner_onnx.py`` and shipped as ``encoder.int8.onnx``
-beside it (a protobuf, no pickle); :class:`OnnxBiLSTM` has the numpy layer's call signature.
+onnxruntime's ``DynamicQuantizeLSTM`` runs the same layer in C++ with int8 weights, about 3x faster
+on one core (``benchmarks/speed.py``). The graph is built once from ``weights.npz`` by
+``training/export_ner_onnx.py`` and shipped as ``encoder.int8.onnx`` beside it (a protobuf, no
+pickle); :class:`OnnxBiLSTM` has the numpy layer's call signature.
+
+**Pinned ranges.** The kernel quantises its activations (the input rows of a step, the hidden
+states of a step) with a range taken from every row of the call, so rows run together would
+depend on one another. The exported graph pins both ranges: each input row carries two extra
+columns holding the bounds no feature leaves (:func:`input_bounds`; zero weights), and two extra
+hidden units sit at exactly +1 and -1 from their initial state on (zero weights out, saturated
+gates), so every range is the same fixed one whatever else is in the call. A piece's states are
+then the same bit for bit alone or batched with others, and :class:`OnnxBiLSTM` runs a few rows per
+call (``rows_per_call``), which the kernel does faster than one at a time. A graph exported
+without pins (older exports, a bottleneck model) runs each row on its own.
 
 Which runtime a model uses: ``NerModel(runtime=...)`` or ``$CLUE_MINER_NER_RUNTIME`` —
 ``onnx`` (required; an error when onnxruntime or the file is missing), ``numpy`` (the reference
@@ -13,8 +23,11 @@ implementation), ``auto`` (default: onnx when both are there, else numpy, logged
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +41,10 @@ log = logging.getLogger(__name__)
 RUNTIME_ENV = "CLUE_MINER_NER_RUNTIME"
 RUNTIMES = ("auto", "onnx", "numpy")
 ONNX_FILE = "encoder.int8.onnx"
+PIN_KEY = "clue_miner.pin"  # the graph's metadata: {"lo", "hi", "inputs", "units"} of a pinned export
+PIN_INPUTS = 2  # input columns holding the bounds (lo, hi), appended after the features
+PIN_UNITS = 2  # hidden units at +1 and -1, appended after the real ones in each direction
+ROWS_PER_CALL = 4  # rows batched into one call of a pinned graph (benchmarks/speed.py: 4 best here)
 
 
 def chosen_runtime(runtime: str | None) -> str:
@@ -62,29 +79,107 @@ def session(path: Path, threads: int = 1) -> Any:
         raise ModelError(f"{path}: not a loadable ONNX encoder ({exc})", code="bad_model") from exc
 
 
+@dataclass(frozen=True)
+class Plan:
+    """Where each character's input row goes when pieces of ``sizes`` characters run a few to a call:
+    call ``g`` reads rows ``offsets[g]`` to ``offsets[g] + steps[g] * counts[g]`` of one flat block,
+    time-major ``(steps, count, width)``; ``dest[j]`` is the flat row of character ``j`` of the
+    pieces joined by one end mark (``-1`` for the marks)."""
+
+    sizes: np.ndarray
+    counts: np.ndarray
+    steps: np.ndarray
+    offsets: np.ndarray
+    dest: np.ndarray
+
+    @property
+    def rows(self) -> int:
+        return int(self.offsets[-1]) if len(self.offsets) else 0
+
+
+def plan(sizes: Sequence[int], per_call: int) -> Plan:
+    """The :class:`Plan` of pieces of ``sizes`` characters, ``per_call`` consecutive pieces a call
+    (callers pass them by length: little padding)."""
+    n = np.asarray(sizes, dtype=np.int64)
+    k = len(n)
+    first = np.arange(0, k, max(1, per_call))
+    counts = np.diff(np.r_[first, k])
+    steps = np.maximum.reduceat(n, first) if k else np.zeros(0, np.int64)
+    offsets = np.r_[0, np.cumsum(steps * counts)].astype(np.int64)
+    group = np.repeat(np.arange(len(first)), counts)  # each piece's call
+    row = np.arange(k) - np.repeat(first, counts)  # its row within the call
+    starts = np.r_[0, np.cumsum(n + 1)[:-1]] if k else np.zeros(0, np.int64)  # in the joined string
+    dest = np.full(int((n + 1).sum()) - 1 if k else 0, -1, dtype=np.int64)
+    t = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)  # each character's step
+    piece = np.repeat(np.arange(k), n)
+    dest[np.repeat(starts, n) + t] = offsets[group[piece]] + t * counts[group[piece]] + row[piece]
+    return Plan(n, counts, steps, offsets, dest)
+
+
 class OnnxBiLSTM:
     """``(x (B, T, D) float32, lengths (B,)) -> (B, T, 2H)``, zero at and past each length.
 
-    Each row runs on its own: the int8 kernel quantises its activations with scales taken from the
-    whole input of a call, so a batched call would make one text's entities depend on the texts
-    batched with it (``extract()`` and ``extract_many`` must agree). One row at a time cost ~15 %
-    over a full batch on this kernel when measured (9.7 vs 8.4 us a character; 75 rows of 160)."""
+    A pinned graph (:data:`PIN_KEY` in its metadata) runs :attr:`rows_per_call` rows a call, each
+    row's states the same as alone (see the module's note); an unpinned one runs each row on its own
+    (its activation scales would come from every row of a call)."""
 
-    def __init__(self, path: Path, hidden: int, threads: int = 1) -> None:
+    def __init__(self, path: Path, hidden: int, threads: int = 1, rows_per_call: int = ROWS_PER_CALL) -> None:
         self.session = session(path, threads)
         self.hidden = hidden
+        meta = self.session.get_modelmeta().custom_metadata_map
+        pin = json.loads(meta[PIN_KEY]) if PIN_KEY in meta else None
+        self.pin: tuple[np.float32, np.float32] | None = (
+            (np.float32(pin["lo"]), np.float32(pin["hi"])) if pin else None)
+        self.rows_per_call = rows_per_call if pin else 1
+        self.width = int(self.session.get_inputs()[0].shape[2])  # the graph's input columns (pins included)
 
     def __call__(self, x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         return self.rows([x[i, :int(n)] for i, n in enumerate(lengths)], x.shape[1])
 
     def rows(self, xs: list[np.ndarray], steps: int) -> np.ndarray:
-        """Each ``(T_i, D)`` input on its own, into one ``(B, steps, 2H)`` output (zero past T_i)."""
+        """Each ``(T_i, D)`` input into one ``(B, steps, 2H)`` output (zero past T_i)."""
         sizes = np.array([len(xi) for xi in xs], dtype=np.int64)
         return padded(self.joined(xs), sizes, steps)
 
     def joined(self, xs: list[np.ndarray]) -> np.ndarray:
-        """Each ``(T_i, D)`` input on its own; their outputs end to end, ``(sum T_i, 2H)`` (no
-        padded block to fill: callers that build each row's features alone pass them here)."""
+        """The ``(T_i, D)`` inputs' states end to end, ``(sum T_i, 2H)`` (no padded block to fill:
+        callers that build each row's features alone pass them here)."""
+        if self.pin is None:
+            return self._alone(xs)
+        layout = plan([len(xi) for xi in xs], self.rows_per_call)
+        block = self.pinned_block(layout.rows)
+        keep = layout.dest >= 0
+        if keep.any():
+            block[layout.dest[keep], :-PIN_INPUTS] = np.concatenate([xi for xi in xs if len(xi)])
+        return self.run_planned(block, layout)
+
+    def pinned_block(self, rows: int) -> np.ndarray:
+        """A zeroed ``(rows, width)`` input block with the pin columns set (padding rows too)."""
+        assert self.pin is not None
+        block = np.zeros((rows, self.width), dtype=np.float32)
+        block[:, -PIN_INPUTS] = self.pin[0]
+        block[:, -PIN_INPUTS + 1] = self.pin[1]
+        return block
+
+    def run_planned(self, block: np.ndarray, layout: Plan) -> np.ndarray:
+        """The states of the pieces laid out in ``block`` by ``layout``, end to end ``(sum T_i, 2H)``."""
+        h = self.hidden
+        out = np.empty((int(layout.sizes.sum()), 2 * h), dtype=np.float32)
+        at = 0
+        piece = 0
+        for count, steps, offset in zip(layout.counts.tolist(), layout.steps.tolist(), layout.offsets.tolist(),
+                                        strict=False):
+            x = block[offset:offset + steps * count].reshape(steps, count, self.width)
+            sizes = layout.sizes[piece:piece + count]
+            y = self.session.run(None, {"X": x, "L": sizes.astype(np.int32)})[0]  # (steps, 2, count, H + pins)
+            for r, n in enumerate(sizes.tolist()):
+                out[at:at + n].reshape(n, 2, h)[...] = y[:n, :, r, :h]
+                at += n
+            piece += count
+        return out
+
+    def _alone(self, xs: list[np.ndarray]) -> np.ndarray:
+        """Each row on its own call (an unpinned graph)."""
         out = np.empty((sum(len(xi) for xi in xs), 2 * self.hidden), dtype=np.float32)
         at = 0
         for xi in xs:
@@ -98,14 +193,58 @@ class OnnxBiLSTM:
         return out
 
 
-def lstm_graph(weights: dict[str, np.ndarray]) -> Any:
+def input_bounds(weights: dict[str, np.ndarray]) -> tuple[float, float]:
+    """Bounds no encoder input value leaves, widened by 1e-3: the extremes of the character, bigram
+    and word embedding tables (a word set is a weighted mean of word vectors, weights summing to
+    one) and the lexicon flags' 0 and 1."""
+    tables = [np.asarray(weights[k], dtype=np.float32) for k in ("char_emb", "bigram_emb", "word_emb") if k in weights]
+    lo = min([0.0, *(float(t.min()) for t in tables)]) - 1e-3
+    hi = max([1.0, *(float(t.max()) for t in tables)]) + 1e-3
+    return float(np.float32(lo)), float(np.float32(hi))
+
+
+def _pinned(weights: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The ``lstm.*`` arrays grown by :data:`PIN_INPUTS` zero input columns and :data:`PIN_UNITS`
+    hidden units per gate block (torch order i, f, g, o) that read and feed nothing: input gate
+    shut, forget and output gates open, no candidate — a unit keeps its initial cell (set at +-1e4
+    by the graph), so its state is tanh(+-1e4) = +-1 at every step."""
+    out = dict(weights)
+    hidden = int(weights["lstm.w_hh"].shape[1])
+    bias = {0: -30.0, 1: 30.0, 2: 0.0, 3: 30.0}
+    for sfx in ("", "_r"):
+        def grow(m: np.ndarray, fill: bool = False) -> np.ndarray:
+            blocks = []
+            for g in range(4):
+                blocks.append(m[g * hidden:(g + 1) * hidden])
+                extra = np.zeros((PIN_UNITS, *m.shape[1:]), dtype=np.float32)
+                if fill:
+                    extra[:] = bias[g]
+                blocks.append(extra)
+            return np.concatenate(blocks, axis=0).astype(np.float32)
+
+        w_ih = grow(weights["lstm.w_ih" + sfx])
+        out["lstm.w_ih" + sfx] = np.concatenate([w_ih, np.zeros((len(w_ih), PIN_INPUTS), np.float32)], axis=1)
+        w_hh = grow(weights["lstm.w_hh" + sfx])
+        out["lstm.w_hh" + sfx] = np.concatenate([w_hh, np.zeros((len(w_hh), PIN_UNITS), np.float32)], axis=1)
+        out["lstm.b" + sfx] = grow(weights["lstm.b" + sfx][:, None], fill=True)[:, 0]
+    return out
+
+
+def lstm_graph(weights: dict[str, np.ndarray], pin: tuple[float, float] | None = None) -> Any:
     """The float32 ONNX model of the BiLSTM in ``weights`` (``weights.npz``'s ``lstm.*`` arrays,
     torch gate order i, f, g, o; ONNX wants i, o, f, c), after its bottleneck product when the
-    model has one (``lstm.proj.{w,b}``). Needs the ``onnx`` package (training)."""
+    model has one (``lstm.proj.{w,b}``). ``pin``: the input bounds (:func:`input_bounds`) for a
+    pinned graph (see the module's note; not with a bottleneck). Needs the ``onnx`` package
+    (training)."""
     from onnx import TensorProto, helper, numpy_helper
 
-    hidden = int(weights["lstm.w_hh"].shape[1])
     proj = "lstm.proj.w" in weights
+    if pin is not None and proj:
+        raise ValueError("a bottleneck model's LSTM inputs have no fixed bounds: export it unpinned")
+    real_hidden = int(weights["lstm.w_hh"].shape[1])
+    if pin is not None:
+        weights = _pinned(weights)
+    hidden = int(weights["lstm.w_hh"].shape[1])
     d_in = int(weights["lstm.proj.w"].shape[1] if proj else weights["lstm.w_ih"].shape[1])
 
     def reorder(m: np.ndarray) -> np.ndarray:
@@ -123,8 +262,21 @@ def lstm_graph(weights: dict[str, np.ndarray]) -> Any:
         nodes += [helper.make_node("MatMul", ["X", "PW"], ["XP"]), helper.make_node("Add", ["XP", "PB"], ["XB"])]
         inits += [numpy_helper.from_array(np.ascontiguousarray(weights["lstm.proj.w"].T, dtype=np.float32), "PW"),
                   numpy_helper.from_array(weights["lstm.proj.b"].astype(np.float32), "PB")]
-    nodes.append(helper.make_node("LSTM", ["XB" if proj else "X", "W", "R", "B", "L"], ["Y"],
-                                  direction="bidirectional", hidden_size=hidden))
+    lstm_in = ["XB" if proj else "X", "W", "R", "B", "L"]
+    if pin is not None:  # initial state (2, B, hidden): zero, but the pinned units' h = +-1 and c = +-1e4
+        h0 = np.zeros((2, 1, hidden), np.float32)
+        c0 = np.zeros((2, 1, hidden), np.float32)
+        h0[:, :, real_hidden], h0[:, :, real_hidden + 1] = 1.0, -1.0
+        c0[:, :, real_hidden], c0[:, :, real_hidden + 1] = 1e4, -1e4
+        inits += [numpy_helper.from_array(h0, "H0_one"), numpy_helper.from_array(c0, "C0_one"),
+                  numpy_helper.from_array(np.array([2], np.int64), "directions"),
+                  numpy_helper.from_array(np.array([hidden], np.int64), "hidden")]
+        nodes += [helper.make_node("Shape", ["L"], ["batch"]),
+                  helper.make_node("Concat", ["directions", "batch", "hidden"], ["state_shape"], axis=0),
+                  helper.make_node("Expand", ["H0_one", "state_shape"], ["H0"]),
+                  helper.make_node("Expand", ["C0_one", "state_shape"], ["C0"])]
+        lstm_in += ["H0", "C0"]
+    nodes.append(helper.make_node("LSTM", lstm_in, ["Y"], direction="bidirectional", hidden_size=hidden))
     graph = helper.make_graph(
         nodes, "ner_bilstm",
         [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["T", "B", d_in]),
@@ -134,22 +286,27 @@ def lstm_graph(weights: dict[str, np.ndarray]) -> Any:
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="clue_miner")
     model.ir_version = 8
+    if pin is not None:
+        helper.set_model_props(model, {PIN_KEY: json.dumps({"lo": pin[0], "hi": pin[1], "inputs": PIN_INPUTS,
+                                                            "units": PIN_UNITS})})
     return model
 
 
 def export_int8(model_dir: Path, out: Path | None = None) -> Path:
-    """Write ``encoder.int8.onnx`` for the NER model in ``model_dir`` (float32 graph, then
-    onnxruntime's dynamic int8 quantisation of the LSTM). Needs ``onnx`` and onnxruntime."""
+    """Write ``encoder.int8.onnx`` for the NER model in ``model_dir`` (float32 graph, pinned unless
+    the model has a bottleneck, then onnxruntime's dynamic int8 quantisation of the LSTM). Needs
+    ``onnx`` and onnxruntime."""
     import tempfile
 
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     with np.load(model_dir / "weights.npz", allow_pickle=False) as z:
-        weights = {k: z[k] for k in z.files if k.startswith("lstm.")}
+        weights = {k: z[k] for k in z.files if k.startswith("lstm.") or k.endswith("_emb")}
+    pin = None if "lstm.proj.w" in weights else input_bounds(weights)
     target = out or model_dir / ONNX_FILE
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "encoder.fp32.onnx"
-        onnx.save(lstm_graph(weights), str(fp32))
+        onnx.save(lstm_graph({k: v for k, v in weights.items() if k.startswith("lstm.")}, pin), str(fp32))
         quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, op_types_to_quantize=["LSTM"])
     return target
