@@ -121,6 +121,9 @@ def test_ner_onnx_plan_lays_rows_out_time_major() -> None:
     assert layout.offsets.tolist() == [0, 6, 8] and layout.rows == 8
     # "abc|d|ef": call 0 is (3 steps, 2 rows): a b c at rows 0 2 4, d at 1; call 1 (2 steps, 1 row) from 6
     assert layout.dest.tolist() == [0, 2, 4, -1, 1, -1, 6, 7]
+    # a call holds pieces of like lengths only (longest <= 1.25 x shortest + 8): little padding
+    assert ner_onnx.plan([10, 30, 31, 100, 101, 102], 4).counts.tolist() == [1, 2, 3]
+    assert ner_onnx.plan([5, 6, 7, 8, 9], 4).counts.tolist() == [4, 1]
     empty = ner_onnx.plan([], 4)
     assert empty.rows == 0 and empty.dest.size == 0
 

@@ -97,13 +97,22 @@ class Plan:
         return int(self.offsets[-1]) if len(self.offsets) else 0
 
 
-def plan(sizes: Sequence[int], per_call: int) -> Plan:
-    """The :class:`Plan` of pieces of ``sizes`` characters, ``per_call`` consecutive pieces a call
-    (callers pass them by length: little padding)."""
+def plan(sizes: Sequence[int], per_call: int, spread: float = 1.25) -> Plan:
+    """The :class:`Plan` of pieces of ``sizes`` characters: up to ``per_call`` consecutive pieces a
+    call, as long as the call's longest piece is at most ``spread`` times its shortest plus 8
+    characters (padding wastes the kernel's time; callers pass the pieces by length)."""
     n = np.asarray(sizes, dtype=np.int64)
     k = len(n)
-    first = np.arange(0, k, max(1, per_call))
-    counts = np.diff(np.r_[first, k])
+    starts_of: list[int] = []
+    lo = hi = 0
+    for j, size in enumerate(n.tolist()):
+        if starts_of and j - starts_of[-1] < per_call and max(hi, size) <= min(lo, size) * spread + 8:
+            lo, hi = min(lo, size), max(hi, size)
+            continue
+        starts_of.append(j)
+        lo = hi = size
+    first = np.array(starts_of, dtype=np.int64)
+    counts = np.diff(np.r_[first, k]).astype(np.int64)
     steps = np.maximum.reduceat(n, first) if k else np.zeros(0, np.int64)
     offsets = np.r_[0, np.cumsum(steps * counts)].astype(np.int64)
     group = np.repeat(np.arange(len(first)), counts)  # each piece's call
