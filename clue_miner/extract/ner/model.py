@@ -362,10 +362,7 @@ class NerModel:
         if placed is None:
             return x
         layout, enc = placed
-        block = enc.pinned_block(layout.rows)
-        keep = layout.dest >= 0
-        block[layout.dest[keep], :x.shape[1]] = x[keep]
-        return block
+        return enc.placed(layout, x[layout.dest >= 0])
 
     def predict_native(self, texts: Sequence[str], heads: Sequence[str]) -> list[dict[str, list[tuple[int, int, str]]]]:
         """Per text, per head, the native spans ``(start, end, label)`` (offsets into the text).

@@ -156,18 +156,17 @@ class OnnxBiLSTM:
         if self.pin is None:
             return self._alone(xs)
         layout = plan([len(xi) for xi in xs], self.rows_per_call)
-        block = self.pinned_block(layout.rows)
-        keep = layout.dest >= 0
-        if keep.any():
-            block[layout.dest[keep], :-PIN_INPUTS] = np.concatenate([xi for xi in xs if len(xi)])
-        return self.run_planned(block, layout)
+        chars = np.concatenate(xs) if xs else np.zeros((0, self.width - PIN_INPUTS), np.float32)
+        return self.run_planned(self.placed(layout, chars), layout)
 
-    def pinned_block(self, rows: int) -> np.ndarray:
-        """A zeroed ``(rows, width)`` input block with the pin columns set (padding rows too)."""
+    def placed(self, layout: Plan, chars: np.ndarray) -> np.ndarray:
+        """The input block of ``layout`` ``(rows, width)``: ``chars`` (the pieces' input rows end to
+        end, no end marks) where the plan puts them, zero padding, every row's pin columns set."""
         assert self.pin is not None
-        block = np.zeros((rows, self.width), dtype=np.float32)
+        block = np.zeros((layout.rows, self.width), dtype=np.float32)
         block[:, -PIN_INPUTS] = self.pin[0]
         block[:, -PIN_INPUTS + 1] = self.pin[1]
+        block[layout.dest[layout.dest >= 0], :-PIN_INPUTS] = chars
         return block
 
     def run_planned(self, block: np.ndarray, layout: Plan) -> np.ndarray:
@@ -176,8 +175,8 @@ class OnnxBiLSTM:
         out = np.empty((int(layout.sizes.sum()), 2 * h), dtype=np.float32)
         at = 0
         piece = 0
-        for count, steps, offset in zip(layout.counts.tolist(), layout.steps.tolist(), layout.offsets.tolist(),
-                                        strict=False):
+        for count, steps, offset in zip(layout.counts.tolist(), layout.steps.tolist(), layout.offsets[:-1].tolist(),
+                                        strict=True):
             x = block[offset:offset + steps * count].reshape(steps, count, self.width)
             sizes = layout.sizes[piece:piece + count]
             y = self.session.run(None, {"X": x, "L": sizes.astype(np.int32)})[0]  # (steps, 2, count, H + pins)
@@ -219,23 +218,20 @@ def _pinned(weights: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     by the graph), so its state is tanh(+-1e4) = +-1 at every step."""
     out = dict(weights)
     hidden = int(weights["lstm.w_hh"].shape[1])
-    bias = {0: -30.0, 1: 30.0, 2: 0.0, 3: 30.0}
-    for sfx in ("", "_r"):
-        def grow(m: np.ndarray, fill: bool = False) -> np.ndarray:
-            blocks = []
-            for g in range(4):
-                blocks.append(m[g * hidden:(g + 1) * hidden])
-                extra = np.zeros((PIN_UNITS, *m.shape[1:]), dtype=np.float32)
-                if fill:
-                    extra[:] = bias[g]
-                blocks.append(extra)
-            return np.concatenate(blocks, axis=0).astype(np.float32)
 
+    def grow(m: np.ndarray, fill: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0)) -> np.ndarray:
+        """Each gate block of ``m`` followed by PIN_UNITS rows of ``fill[gate]``."""
+        blocks = []
+        for g in range(4):
+            blocks += [m[g * hidden:(g + 1) * hidden], np.full((PIN_UNITS, *m.shape[1:]), fill[g], np.float32)]
+        return np.concatenate(blocks, axis=0).astype(np.float32)
+
+    for sfx in ("", "_r"):
         w_ih = grow(weights["lstm.w_ih" + sfx])
         out["lstm.w_ih" + sfx] = np.concatenate([w_ih, np.zeros((len(w_ih), PIN_INPUTS), np.float32)], axis=1)
         w_hh = grow(weights["lstm.w_hh" + sfx])
         out["lstm.w_hh" + sfx] = np.concatenate([w_hh, np.zeros((len(w_hh), PIN_UNITS), np.float32)], axis=1)
-        out["lstm.b" + sfx] = grow(weights["lstm.b" + sfx][:, None], fill=True)[:, 0]
+        out["lstm.b" + sfx] = grow(weights["lstm.b" + sfx][:, None], fill=(-30.0, 30.0, 0.0, 30.0))[:, 0]  # i f g o
     return out
 
 
