@@ -44,7 +44,7 @@ ONNX_FILE = "encoder.int8.onnx"
 PIN_KEY = "clue_miner.pin"  # the graph's metadata: {"lo", "hi", "inputs", "units"} of a pinned export
 PIN_INPUTS = 2  # input columns holding the bounds (lo, hi), appended after the features
 PIN_UNITS = 2  # hidden units at +1 and -1, appended after the real ones in each direction
-ROWS_PER_CALL = 4  # rows batched into one call of a pinned graph (benchmarks/speed.py: 4 best here)
+ROWS_PER_CALL = 4  # rows batched into one call of a pinned graph (4 ran as fast as 6 or 8, 1 thread)
 
 
 def chosen_runtime(runtime: str | None) -> str:
