@@ -431,9 +431,9 @@ def test_ner_model_compiled_encoder_inputs_equal_the_reference(model: NerModel, 
 
         layout = plan([len(t) for t in texts], 2)
         monkeypatch.setenv(jit.KERNELS_ENV, "numpy")
-        want_block = model._joined_features(joined, (layout, enc))
+        want_block = model._joined_features(joined, layout)
         monkeypatch.setenv(jit.KERNELS_ENV, "numba")
-        got_block = model._joined_features(joined, (layout, enc))
+        got_block = model._joined_features(joined, layout)
         assert got_block.shape == (layout.rows, want.shape[1] + 2) and np.array_equal(got_block, want_block)
     # the lexicon flags and word sets from one compiled pass equal the numpy arrays (k=2: sets cut)
     from clue_miner.extract.ner import kernels

@@ -88,7 +88,7 @@ def test_ner_onnx_shipped_graph_is_pinned(runtimes: tuple[NerModel, NerModel]) -
     x = np.concatenate(runtimes[0]._features_many(pieces))
     assert enc.width == x.shape[1] + ner_onnx.PIN_INPUTS
     assert enc.pin[0] < x.min() and x.max() < enc.pin[1]
-    block = enc.placed(ner_onnx.plan([len(x)], 1), x)
+    block = enc.input_block(ner_onnx.plan([len(x)], 1), x)
     assert (block[:, -2] == enc.pin[0]).all() and (block[:, -1] == enc.pin[1]).all()
     y = enc.session.run(None, {"X": block[:, None, :], "L": np.array([len(x)], np.int32)})[0]
     assert (y[:, :, 0, enc.hidden] == 1.0).all() and (y[:, :, 0, enc.hidden + 1] == -1.0).all()

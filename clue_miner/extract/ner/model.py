@@ -296,7 +296,7 @@ class NerModel:
             from clue_miner.extract.ner.onnx_encoder import plan
 
             layout = plan([len(p) for p in pieces], enc.rows_per_call)
-            return enc.run_planned(self._joined_features(_END.join(pieces), (layout, enc)), layout), layout.sizes
+            return enc.run_planned(self._joined_features(_END.join(pieces), layout), layout), layout.sizes
         if hasattr(enc, "joined") and not hasattr(enc, "lay_out"):
             return enc.joined(self._features_many(pieces)), np.array([len(p) for p in pieces], dtype=np.int64)
         hidden, lengths = self._encode(pieces)
@@ -326,12 +326,12 @@ class NerModel:
         h = enc.run(self._joined_features(sep + sep.join(pieces) + sep), live)
         return enc.gathered(h, starts, sizes, steps)
 
-    def _joined_features(self, joined: str, placed: tuple[Any, Any] | None = None) -> np.ndarray:
+    def _joined_features(self, joined: str, layout: Any = None) -> np.ndarray:
         """The encoder's input rows ``(len(joined), D)`` of one string (pieces joined by end marks).
         With the compiled kernels (:mod:`clue_miner.extract.jit`) one pass writes them
         (:func:`.kernels.encoder_inputs`); the numpy reference gathers each part: the same numbers.
-        ``placed``: ``(plan, encoder)`` of a pinned onnxruntime graph — the rows are written into
-        its input block instead (:class:`.onnx_encoder.Plan`, the pin columns set)."""
+        ``layout``: a :class:`.onnx_encoder.Plan` for the model's pinned onnxruntime graph — the rows
+        are written into that graph's input block instead (the pin columns set)."""
         from clue_miner.extract import jit
 
         st = self._load()
@@ -346,10 +346,9 @@ class NerModel:
             lex = lexicon.features(joined, found)
         if kern is not None and st["bigram_emb"] is not None and lex is not None and slots:
             tables = (st["char_emb"], st["bigram_emb"], st["word_emb"])
-            if placed is not None:
-                layout, enc = placed
+            if layout is not None:
                 return kern.encoder_inputs_placed(c, b, lex, slots[0], slots[1], *tables, layout.dest, layout.rows,
-                                                  *enc.pin)
+                                                  *st["lstm"].pin)
             return kern.encoder_inputs(c, b, lex, slots[0], slots[1], *tables)
         parts = [st["char_emb"][c]]
         if st["bigram_emb"] is not None:
@@ -359,10 +358,9 @@ class NerModel:
         if slots is not None:
             parts.append(word_set_sums(slots[0], slots[1], st["word_emb"]).reshape(len(joined), -1))
         x = np.concatenate(parts, axis=1)
-        if placed is None:
+        if layout is None:
             return x
-        layout, enc = placed
-        return enc.placed(layout, x[layout.dest >= 0])
+        return st["lstm"].input_block(layout, x[layout.dest >= 0])
 
     def predict_native(self, texts: Sequence[str], heads: Sequence[str]) -> list[dict[str, list[tuple[int, int, str]]]]:
         """Per text, per head, the native spans ``(start, end, label)`` (offsets into the text).

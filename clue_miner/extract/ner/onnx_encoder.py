@@ -157,9 +157,9 @@ class OnnxBiLSTM:
             return self._alone(xs)
         layout = plan([len(xi) for xi in xs], self.rows_per_call)
         chars = np.concatenate(xs) if xs else np.zeros((0, self.width - PIN_INPUTS), np.float32)
-        return self.run_planned(self.placed(layout, chars), layout)
+        return self.run_planned(self.input_block(layout, chars), layout)
 
-    def placed(self, layout: Plan, chars: np.ndarray) -> np.ndarray:
+    def input_block(self, layout: Plan, chars: np.ndarray) -> np.ndarray:
         """The input block of ``layout`` ``(rows, width)``: ``chars`` (the pieces' input rows end to
         end, no end marks) where the plan puts them, zero padding, every row's pin columns set."""
         assert self.pin is not None
